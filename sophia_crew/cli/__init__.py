@@ -1,0 +1,246 @@
+"""The ``sophia`` command: a thin typer layer over :func:`sophia_crew.runner.kickoff` and friends.
+
+crewAI is imported lazily (it takes seconds), so ``--help``, ``crews`` and ``validate`` stay fast.
+Exit codes: 0 ok, 2 bad input or configuration, 1 a run failed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from ..errors import SophiaError
+
+app = typer.Typer(help="sophia_crew: YAML-defined crewAI crews for revenue operations.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+runs_app = typer.Typer(help="Inspect past runs in the run store.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+
+WorkspaceOpt = typer.Option(None, "--workspace", "-w", envvar="SOPHIA_WORKSPACE",
+                            help="Directory with agents.yaml/tasks.yaml/crews/ overriding or adding crews.")
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    console = Console(stderr=stderr, highlight=False)
+    if not console.is_terminal:  # pipes and CliRunner: wide enough that ids and tool names never fold
+        console = Console(stderr=stderr, highlight=False, width=200)
+    return console
+
+
+def fail(exc: SophiaError) -> None:
+    """Print a sophia error (one line per problem) on stderr and exit with its code."""
+    err = _console(stderr=True)
+    for line in str(exc).splitlines() or [type(exc).__name__]:
+        err.print(f"[bold red]error:[/] {line}", markup=True, soft_wrap=True)
+    raise typer.Exit(exc.exit_code)
+
+
+@app.command("crews")
+def crews_cmd(workspace: Optional[Path] = WorkspaceOpt) -> None:
+    """List crews with their descriptions and required inputs."""
+    from rich.table import Table
+
+    from ..config import load_workspace
+    from ..config.loader import crew_inputs_summary
+
+    try:
+        ws = load_workspace(workspace)
+    except SophiaError as exc:
+        fail(exc)
+    table = Table("crew", "process", "description", "inputs")
+    for name, crew in sorted(ws.crews.items()):
+        inputs = ", ".join(
+            f"{i['name']}{'' if i['required'] else '?'}:{i['type']}" for i in crew_inputs_summary(crew))
+        table.add_row(name, crew.process, crew.description.strip(), inputs)
+    _console().print(table)
+
+
+@app.command("validate")
+def validate_cmd(directory: Optional[Path] = typer.Argument(None, help="Workspace directory (default: bundled).")) -> None:
+    """Check agents.yaml, tasks.yaml and crews/*.yaml; print one file:line error per problem."""
+    from ..config import load_workspace
+
+    try:
+        ws = load_workspace(directory)
+    except SophiaError as exc:
+        fail(exc)
+    _console().print(f"ok: {len(ws.crews)} crews, {len(ws.agents)} agents, {len(ws.tasks)} tasks")
+
+
+@app.command("schema")
+def schema_cmd(out: Path = typer.Argument(Path("schemas"), help="Directory for the JSON Schema files.")) -> None:
+    """Export JSON Schemas of the YAML files and of every report model."""
+    from ..config import json_schemas
+    from ..reports import get_report_model, report_model_names
+
+    out.mkdir(parents=True, exist_ok=True)
+    schemas = dict(json_schemas())
+    for name in report_model_names():
+        schemas[f"{name}.schema.json"] = get_report_model(name).model_json_schema()
+    for filename, schema in schemas.items():
+        (out / filename).write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    _console().print(f"wrote {len(schemas)} schemas to {out}")
+
+
+def _load_inputs_file(path: Path) -> dict[str, Any]:
+    import yaml
+
+    from ..errors import InputError
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"--inputs-file {path}: {str(exc).splitlines()[0]}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"--inputs-file {path}: expected a mapping of input names to values")
+    return data
+
+
+@app.command("kickoff")
+def kickoff_cmd(
+    crew: str = typer.Argument(..., help="Crew name (see `sophia crews`)."),
+    input: list[str] = typer.Option([], "--input", "-i", help="An input as key=value (repeatable)."),
+    inputs_file: Optional[Path] = typer.Option(None, "--inputs-file", help="YAML/JSON file of inputs."),
+    llm: Optional[str] = typer.Option(None, "--llm", help="LLM profile for every agent (default: offline)."),
+    out: Path = typer.Option(Path("sophia-reports"), "--out", help="Directory for the Markdown + JSON report."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run result as JSON instead of tables."),
+    workspace: Optional[Path] = WorkspaceOpt,
+) -> None:
+    """Run one crew and write its report."""
+    from ..inputs import parse_pairs
+
+    try:
+        given = _load_inputs_file(inputs_file) if inputs_file else {}
+        given.update(parse_pairs(input))
+        result = _run_with_progress(crew, given, llm=llm, workspace=workspace, out=out, quiet=as_json)
+    except SophiaError as exc:
+        fail(exc)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_json(), indent=2, default=str) + "\n")
+    else:
+        from .render import print_result
+
+        print_result(_console(), result)
+
+
+def _run_with_progress(crew: str, inputs: dict[str, Any], *, llm, workspace, out, quiet: bool = False):
+    from ..runner import kickoff
+
+    if quiet:
+        return kickoff(crew, inputs, llm=llm, workspace=workspace, out_dir=out, trigger="cli")
+    console = _console(stderr=True)
+    with console.status(f"[bold]{crew}[/]: loading crewAI…") as status:
+        def progress(stage: str, detail: str) -> None:
+            label = {"build": "building crew", "kickoff": "running", "task": "finished task",
+                     "done": "done"}.get(stage, stage)
+            status.update(f"[bold]{crew}[/]: {label} {detail}")
+            if stage == "task":
+                console.print(f"  [green]✓[/] {detail}")
+
+        return kickoff(crew, inputs, llm=llm, workspace=workspace, out_dir=out, trigger="cli", progress=progress)
+
+
+@app.command("demo")
+def demo_cmd(
+    out: Path = typer.Option(Path("sophia-reports"), "--out", help="Directory for the reports."),
+    llm: Optional[str] = typer.Option(None, "--llm", help="LLM profile (default: offline)."),
+) -> None:
+    """Run every bundled crew on the embedded PayReady demo tenant (offline by default)."""
+    from rich.table import Table
+
+    from ..config import load_workspace
+
+    try:
+        ws = load_workspace(None)
+    except SophiaError as exc:
+        fail(exc)
+    console = _console()
+    table = Table("crew", "status", "seconds", "tool calls", "report")
+    failures = 0
+    for name, crew in sorted(ws.crews.items()):
+        if any(spec.required and spec.default is None for spec in crew.inputs.values()):
+            table.add_row(name, "skipped (needs inputs)", "", "", "")
+            continue
+        try:
+            result = _run_with_progress(name, {}, llm=llm, workspace=None, out=out)
+        except SophiaError as exc:
+            failures += 1
+            table.add_row(name, f"[red]failed[/]: {str(exc).splitlines()[0][:80]}", "", "", "")
+            continue
+        from .render import print_result
+
+        print_result(console, result)
+        md = next((str(p) for p in result.files if p.suffix == ".md"), "")
+        table.add_row(name, "[green]ok[/]", f"{result.duration_s:.1f}", str(len(result.receipts)), md)
+    console.rule("demo summary")
+    console.print(table)
+    if failures:
+        raise typer.Exit(1)
+
+
+@runs_app.command("list")
+def runs_list(limit: int = typer.Option(20, help="How many runs."), crew: Optional[str] = None) -> None:
+    """List recent runs (a run whose process died shows as incomplete)."""
+    from rich.table import Table
+
+    from ..store.repo import RunStore
+
+    table = Table("run id", "crew", "status", "started", "tool calls", "written by")
+    for r in RunStore().list_runs(limit=limit, crew=crew):
+        colour = {"succeeded": "green", "failed": "red", "incomplete": "yellow"}.get(r.status, "white")
+        table.add_row(r.id, r.crew, f"[{colour}]{r.status}[/]", f"{r.started_at:%Y-%m-%d %H:%M:%S}",
+                      str(r.receipts), r.written_by)
+    _console().print(table)
+
+
+@runs_app.command("show")
+def runs_show(run_id: str = typer.Argument(..., help="Run id (a unique prefix is enough)."),
+              as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """Show one run: inputs, steps, every tool receipt, token usage."""
+    from ..store.repo import RunStore
+
+    try:
+        run = RunStore().get_run(run_id)
+    except SophiaError as exc:
+        fail(exc)
+    if as_json:
+        sys.stdout.write(json.dumps(run, indent=2, default=str) + "\n")
+        return
+    from .render import print_run
+
+    print_run(_console(), run)
+
+
+# Sub-apps contributed by domain modules, mounted when present: (module, attribute, command name).
+SUB_APPS = [
+    ("sophia_crew.cli.research", "app", "research"),
+    ("sophia_crew.cli.integrations", "sync_app", "sync"),
+    ("sophia_crew.cli.integrations", "integrations_app", "integrations"),
+    ("sophia_crew.cli.integrations", "writes_app", "writes"),
+]
+
+
+def _mount_sub_apps() -> None:
+    for module_name, attr, name in SUB_APPS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue
+            raise
+        app.add_typer(getattr(module, attr), name=name)
+
+
+_mount_sub_apps()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,129 @@
+"""Pydantic models of the workspace YAML: agents.yaml, tasks.yaml and crews/<name>.yaml.
+
+Keys follow crewAI's own agents.yaml / tasks.yaml convention (role, goal, backstory, description,
+expected_output, agent, context) plus sophia_crew's additions (tools by registry name, llm profile,
+output_model, offline_answer, inputs with types, process, manager, memory, schedule).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
+
+
+def placeholders(*texts: str) -> set[str]:
+    """Names used as ``{placeholder}`` in the given texts (``{{`` escapes are ignored)."""
+    found: set[str] = set()
+    for text in texts:
+        found.update(PLACEHOLDER.findall(text or ""))
+    return found
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AgentSpec(_Strict):
+    """One agent of agents.yaml."""
+
+    role: str = Field(description="Role, as crewAI shows it to coworkers; may hold {placeholders}.")
+    goal: str = Field(description="Personal goal; may hold {placeholders}.")
+    backstory: str = Field(description="Backstory; may hold {placeholders}.")
+    tools: list[str] = Field(default_factory=list, description="Tool registry names.")
+    llm: str | None = Field(default=None, description="LLM profile name; default: the run's profile.")
+    allow_delegation: bool = False
+    max_iter: int = Field(default=15, ge=1, le=100)
+    verbose: bool = False
+
+
+class TaskSpec(_Strict):
+    """One task of tasks.yaml."""
+
+    description: str
+    expected_output: str
+    agent: str = Field(description="Key of the agent in agents.yaml doing the task.")
+    context: list[str] = Field(default_factory=list, description="Keys of tasks whose output this one reads.")
+    tools: list[str] = Field(default_factory=list, description="Extra tools for this task (registry names).")
+    tool_inputs: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Per tool, arguments bound to kickoff inputs ('{name}') or literals; "
+        "the offline policy uses them, an LLM sees them as hints.",
+    )
+    output_model: str | None = Field(default=None, description="Report class name (sophia_crew.reports).")
+    offline_answer: str | None = Field(
+        default=None, description="Jinja2 template (under templates/offline/) of the offline final answer."
+    )
+
+
+class InputSpec(_Strict):
+    """A kickoff input a crew requires."""
+
+    type: Literal["str", "int", "float", "bool", "path", "list", "date"] = "str"
+    description: str = ""
+    required: bool = True
+    default: Any = None
+    must_exist: bool = Field(default=True, description="For type path: the file/folder must exist.")
+
+
+class MemorySpec(_Strict):
+    """Which memory scope a crew reads and writes (e.g. 'account/{account_id}')."""
+
+    scope: str | None = None
+    enabled: bool = False
+
+
+class ScheduleSpec(_Strict):
+    """A cron schedule for a crew (used by the scheduler)."""
+
+    cron: str
+    timezone: str = "UTC"
+    inputs: dict[str, Any] = Field(default_factory=dict)
+
+
+class ManagerSpec(_Strict):
+    """The manager of a hierarchical crew: an agent key from agents.yaml (no tools allowed)."""
+
+    agent: str
+    llm: str | None = None
+
+
+class CrewSpec(_Strict):
+    """A crew: crews/<name>.yaml."""
+
+    description: str
+    agents: list[str] = Field(min_length=1)
+    tasks: list[str] = Field(min_length=1)
+    process: Literal["sequential", "hierarchical"] = "sequential"
+    manager: ManagerSpec | None = None
+    inputs: dict[str, InputSpec] = Field(default_factory=dict)
+    report_task: str | None = Field(default=None, description="Task whose output is the crew's report.")
+    memory: MemorySpec = Field(default_factory=MemorySpec)
+    schedule: ScheduleSpec | None = None
+    tags: list[str] = Field(default_factory=list)
+
+    @field_validator("agents", "tasks")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        dupes = sorted({v for v in value if value.count(v) > 1})
+        if dupes:
+            raise ValueError(f"listed twice: {', '.join(dupes)}")
+        return value
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """JSON Schemas of the three YAML kinds, for editors and for ``sophia schema``."""
+    return {
+        "agents.schema.json": {
+            "type": "object",
+            "additionalProperties": AgentSpec.model_json_schema(),
+        },
+        "tasks.schema.json": {
+            "type": "object",
+            "additionalProperties": TaskSpec.model_json_schema(),
+        },
+        "crew.schema.json": CrewSpec.model_json_schema(),
+    }

@@ -1,0 +1,102 @@
+"""Crew config → real ``crewai.Agent`` / ``crewai.Task`` / ``crewai.Crew`` objects bound to a run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crewai import Agent, Crew, Process, Task
+
+from .crewai_adapter import make_tool
+from .llm.offline import OfflinePolicyLLM, bind_value
+from .llm.profiles import LLMProfile, build_chat_llm, resolve_profile
+from .registry import get_tool
+from .reports import get_report_model
+from .runtime import RunContext
+
+
+class LLMChooser:
+    """Decides each agent's LLM: the run override, else the agent's YAML profile, else offline."""
+
+    def __init__(self, ctx: RunContext, override: str | None, llm_factory: Any = None):
+        self.ctx = ctx
+        self.override = override
+        self.llm_factory = llm_factory  # tests: a callable(profile, agent_key) -> BaseLLM (e.g. ScriptedLLM)
+        self.used: dict[str, LLMProfile] = {}
+        self.labels: dict[str, str] = {}  # agent key -> who writes its text, as reports state it
+        self._offline: OfflinePolicyLLM | None = None
+
+    def for_agent(self, agent_key: str, yaml_profile: str | None) -> Any:
+        profile = resolve_profile(self.override or yaml_profile or "offline")
+        self.used[agent_key] = profile
+        self.labels[agent_key] = profile.label
+        if self.llm_factory is not None:
+            llm = self.llm_factory(profile, agent_key)
+            self.labels[agent_key] = f"{type(llm).__name__} {getattr(llm, 'model', '')} (test double)"
+            return llm
+        if profile.is_offline:
+            if self._offline is None:
+                self._offline = OfflinePolicyLLM.for_run(self.ctx)
+            return self._offline
+        # one client per agent, so token usage and cost are attributed per agent
+        return build_chat_llm(profile)
+
+
+def _agent(ctx: RunContext, key: str, chooser: LLMChooser, *, manager: bool = False) -> Agent:
+    spec = ctx.workspace.agents[key]
+    tools = [] if manager else [make_tool(get_tool(t), ctx, key) for t in spec.tools]
+    yaml_llm = (ctx.crew.manager.llm if manager and ctx.crew.manager else None) or spec.llm
+    llm = chooser.for_agent(key, yaml_llm)
+    return Agent(
+        role=bind_value(spec.role, ctx.inputs),
+        goal=bind_value(spec.goal, ctx.inputs),
+        backstory=bind_value(spec.backstory, ctx.inputs),
+        tools=tools,
+        llm=llm,
+        allow_delegation=True if manager else spec.allow_delegation,
+        max_iter=spec.max_iter,
+        max_retry_limit=0 if isinstance(llm, OfflinePolicyLLM) else 2,
+        cache=False,  # every tool call must run and leave a receipt
+        verbose=spec.verbose,
+    )
+
+
+def build_crew(ctx: RunContext, *, llm_override: str | None = None, llm_factory: Any = None) -> tuple[Crew, LLMChooser]:
+    """Build the crewAI crew for ``ctx`` (agents, tasks with their tools and output models)."""
+    crew_spec = ctx.crew
+    chooser = LLMChooser(ctx, llm_override, llm_factory)
+    agents = {key: _agent(ctx, key, chooser) for key in crew_spec.agents}
+    hierarchical = crew_spec.process == "hierarchical"
+    tasks: dict[str, Task] = {}
+    for key in crew_spec.tasks:
+        spec = ctx.workspace.tasks[key]
+        extra = [make_tool(get_tool(t), ctx, spec.agent) for t in spec.tools
+                 if t not in ctx.workspace.agents[spec.agent].tools]
+        task_kwargs: dict[str, Any] = dict(
+            name=key,
+            description=spec.description,
+            expected_output=spec.expected_output,
+            context=[tasks[c] for c in spec.context],
+            callback=ctx.task_finished,
+        )
+        if spec.output_model:
+            task_kwargs["output_pydantic"] = get_report_model(spec.output_model)
+        if hierarchical:
+            # the manager holds every task and delegates it; the worker's tools go with the worker agent
+            if extra:
+                agents[spec.agent].tools = [*agents[spec.agent].tools, *extra]
+        else:
+            task_kwargs["agent"] = agents[spec.agent]
+            if extra:
+                task_kwargs["tools"] = [*agents[spec.agent].tools, *extra]
+        tasks[key] = Task(**task_kwargs)
+    crew_kwargs: dict[str, Any] = dict(
+        agents=list(agents.values()),
+        tasks=list(tasks.values()),
+        process=Process.hierarchical if hierarchical else Process.sequential,
+        verbose=False,
+        cache=False,
+        memory=False,
+    )
+    if hierarchical and crew_spec.manager is not None:
+        crew_kwargs["manager_agent"] = _agent(ctx, crew_spec.manager.agent, chooser, manager=True)
+    return Crew(**crew_kwargs), chooser

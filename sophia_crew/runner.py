@@ -1,0 +1,243 @@
+"""``kickoff`` — the single entry point that the CLI, the scheduler, the MCP server and notebooks call."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .config import Workspace, load_workspace
+from .config.loader import workspace_dir
+from .errors import InputError, RunFailed, SophiaError
+from .inputs import prepare_inputs
+from .llm.profiles import OFFLINE_LABEL, run_profile_override
+from .redact import redact
+from .reports import ReportBase
+from .runtime import Receipt, RunContext
+from .verify import unsupported_numbers
+
+OFFLINE_ENV = {
+    "CREWAI_DISABLE_TELEMETRY": "true",
+    "OTEL_SDK_DISABLED": "true",
+    "CREWAI_TRACING_ENABLED": "false",
+    "CREWAI_DISABLE_VERSION_CHECK": "true",
+    "MEM0_TELEMETRY": "False",
+}
+
+Progress = Callable[[str, str], None]
+
+
+def quiet_environment() -> None:
+    """Telemetry, tracing and version checks off unless the user set them explicitly."""
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+@dataclass
+class RunResult:
+    """What a kickoff returns.
+
+    Attributes:
+        run_id: id in the run store.
+        crew: crew name.
+        report: the report task's output (a report model, or text for tasks without one).
+        outputs: every task's output by task name.
+        receipts: every tool call, in order.
+        written_by: who wrote the prose (the offline policy or a language model), as reports state it.
+        files: report files written (Markdown + JSON), if an output directory was given.
+        duration_s: wall time of the kickoff.
+    """
+
+    run_id: str
+    crew: str
+    report: Any
+    outputs: dict[str, Any]
+    receipts: list[Receipt]
+    written_by: str
+    profiles: dict[str, str]
+    files: list[Path] = field(default_factory=list)
+    duration_s: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id, "crew": self.crew, "written_by": self.written_by, "profiles": self.profiles,
+            "report": _dump(self.report),
+            "outputs": {k: _dump(v) for k, v in self.outputs.items()},
+            "receipts": [r.as_dict() for r in self.receipts],
+            "duration_s": round(self.duration_s, 3),
+        }
+
+
+def _dump(value: Any) -> Any:
+    return value.model_dump(mode="json") if hasattr(value, "model_dump") else value
+
+
+_WS_CACHE: dict[tuple, Workspace] = {}
+
+
+def cached_workspace(workspace: str | Path | None) -> Workspace:
+    """Load (and check) the workspace once per set of file modification times."""
+    from .resources import bundled_root
+
+    user = workspace_dir(workspace)
+    roots = [bundled_root()] + ([user] if user else [])
+    stamp = tuple((str(p), p.stat().st_mtime_ns) for r in roots for p in sorted(r.glob("**/*.y*ml"))
+                  if "knowledge" not in p.parts)
+    ws = _WS_CACHE.get(stamp)
+    if ws is None:
+        ws = load_workspace(user)
+        _WS_CACHE.clear()
+        _WS_CACHE[stamp] = ws
+    return ws
+
+
+def _markdown(result: RunResult) -> str:
+    report = result.report
+    body = report.to_markdown() if isinstance(report, ReportBase) else f"# {result.crew}\n\n{report}\n"
+    tools = sorted({r.tool for r in result.receipts})
+    return (body.rstrip() + "\n\n---\n"
+            f"*Prose written by: {result.written_by}. Figures: {len(result.receipts)} tool receipts "
+            f"({', '.join(tools) or 'none'}); run `sophia runs show {result.run_id}`.*\n")
+
+
+def write_reports(result: RunResult, out_dir: str | Path) -> list[Path]:
+    """Write ``<crew>-<run_id>.md`` and ``.json`` (plus any chart files the report carries) to ``out_dir``."""
+    out = Path(out_dir).expanduser()
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"{result.crew}-{result.run_id}"
+    md, js = out / f"{stem}.md", out / f"{stem}.json"
+    files = []
+    extra = getattr(result.report, "write_assets", None)
+    if callable(extra):
+        files.extend(extra(out, stem))
+    md.write_text(_markdown(result), encoding="utf-8")
+    js.write_text(json.dumps(redact(result.to_json()), indent=2, default=str), encoding="utf-8")
+    return [md, js, *files]
+
+
+def kickoff(
+    crew: str,
+    inputs: dict[str, Any] | None = None,
+    *,
+    llm: str | None = None,
+    workspace: str | Path | None = None,
+    out_dir: str | Path | None = None,
+    store_url: str | None = None,
+    store: bool = True,
+    llm_factory: Any = None,
+    trigger: str = "api",
+    progress: Progress | None = None,
+) -> RunResult:
+    """Run crew ``crew`` with ``inputs`` and return its typed report and receipts.
+
+    Args:
+        crew: crew name (``crews/<name>.yaml``).
+        inputs: kickoff inputs; checked against the crew's declared inputs.
+        llm: LLM profile forced on every agent (else ``SOPHIA_LLM``, else each agent's YAML, else offline).
+        workspace: a directory overlaying the bundled YAML (else ``SOPHIA_WORKSPACE``).
+        out_dir: where to write the Markdown + JSON report (nothing written when None).
+        store_url: SQLAlchemy URL of the run store (else ``SOPHIA_DATABASE_URL`` or local SQLite).
+        store: False to keep the run out of the run store (benchmarks).
+        llm_factory: tests only: ``callable(profile, agent_key) -> crewai.BaseLLM`` (e.g. a ScriptedLLM).
+        trigger: who started the run (api, cli, schedule, mcp).
+        progress: ``callable(stage, detail)`` for progress display.
+
+    Raises:
+        InputError: bad inputs or configuration (nothing is run).
+        RunFailed: the run started and failed; it is recorded as failed in the run store.
+    """
+    quiet_environment()
+    t0 = time.perf_counter()
+    note = progress or (lambda stage, detail: None)
+    ws = cached_workspace(workspace)
+    spec = ws.crew(crew)
+    prepared = prepare_inputs(crew, spec, dict(inputs or {}))
+    ctx = RunContext(crew_name=crew, crew=spec, workspace=ws, inputs=prepared)
+    run_store = None
+    if store:
+        from .store.repo import RunStore
+
+        run_store = RunStore(store_url)
+        run_store.start_run(ctx.run_id, crew, prepared, trigger=trigger)
+        ctx.on_receipt = run_store.add_receipt
+
+    def task_done(task: str, output: Any) -> None:
+        note("task", task)
+        if run_store is not None:
+            data = output.pydantic.model_dump(mode="json") if getattr(output, "pydantic", None) else None
+            run_store.add_step(ctx.run_id, task, str(getattr(output, "agent", "")), data,
+                               str(getattr(output, "raw", "")))
+
+    ctx.on_task_done = task_done
+    try:
+        from .factory import build_crew
+
+        note("build", crew)
+        crew_obj, chooser = build_crew(ctx, llm_override=run_profile_override(llm), llm_factory=llm_factory)
+        note("kickoff", crew)
+        crew_inputs = {k: v for k, v in prepared.items() if v is not None}
+        crew_obj.kickoff(inputs=crew_inputs)
+    except Exception as exc:  # recorded as failed, then re-raised as a sophia error
+        error = ctx.fatal or exc
+        if run_store is not None:
+            run_store.finish_run(ctx.run_id, status="failed", error=f"{type(error).__name__}: {error}")
+        if isinstance(error, SophiaError):
+            raise error from None
+        raise RunFailed(f"crew {crew!r} failed: {type(exc).__name__}: {exc}") from exc
+    outputs: dict[str, Any] = {}
+    for task in crew_obj.tasks:
+        out = task.output
+        outputs[task.name] = (out.pydantic if out is not None and out.pydantic is not None
+                              else (out.raw if out is not None else None))
+    report_task = spec.report_task or spec.tasks[-1]
+    labels = chooser.labels
+    writers = sorted(set(labels.values()))
+    written_by = writers[0] if len(writers) == 1 else "; ".join(writers)
+    result = RunResult(run_id=ctx.run_id, crew=crew, report=outputs[report_task], outputs=outputs,
+                       receipts=list(ctx.receipts), written_by=written_by,
+                       profiles={a: p.name for a, p in chooser.used.items()})
+    problems = [] if written_by == OFFLINE_LABEL else unsupported_numbers(
+        _dump(result.report), [r.output for r in ctx.receipts if r.ok], prepared)
+    if run_store is not None:
+        run_store.add_usage(ctx.run_id, _usage_rows(crew_obj, chooser))
+    if problems:
+        msg = f"report numbers that no tool returned: {'; '.join(problems[:10])}"
+        if run_store is not None:
+            run_store.finish_run(ctx.run_id, status="failed", written_by=written_by, error=msg,
+                                 llm_profiles=result.profiles)
+        raise RunFailed(f"crew {crew!r}: {msg}")
+    if out_dir is not None:
+        result.files = write_reports(result, out_dir)
+    result.duration_s = time.perf_counter() - t0
+    if run_store is not None:
+        run_store.finish_run(ctx.run_id, status="succeeded", written_by=written_by, llm_profiles=result.profiles,
+                             report_files=[str(p) for p in result.files])
+    note("done", crew)
+    return result
+
+
+# USD per million tokens (prompt, completion); unknown models are costed at 0 and say so in `sophia runs show`.
+PRICES = {"gpt-4o-mini": (0.15, 0.60), "gpt-4o": (2.50, 10.00), "gpt-4.1-mini": (0.40, 1.60),
+          "gpt-4.1": (2.00, 8.00)}
+
+
+def _usage_rows(crew_obj: Any, chooser: Any) -> list[dict[str, Any]]:
+    rows = []
+    agents = list(crew_obj.agents) + ([crew_obj.manager_agent] if crew_obj.manager_agent else [])
+    keys = list(chooser.used)
+    for key, agent in zip(keys, agents):
+        llm = agent.llm
+        summary = llm.get_token_usage_summary() if hasattr(llm, "get_token_usage_summary") else None
+        model = str(getattr(llm, "model", ""))
+        prompt = int(getattr(summary, "prompt_tokens", 0) or 0)
+        completion = int(getattr(summary, "completion_tokens", 0) or 0)
+        price = PRICES.get(model.split("/")[-1], (0.0, 0.0))
+        rows.append({"agent": key, "task": None, "model": model, "prompt_tokens": prompt,
+                     "completion_tokens": completion,
+                     "requests": int(getattr(summary, "successful_requests", 0) or 0),
+                     "cost_usd": round((prompt * price[0] + completion * price[1]) / 1e6, 6)})
+    return rows
+

@@ -1,0 +1,97 @@
+"""State of one crew run shared by the tool adapter, the offline policy and the runner.
+
+It knows which task is running (tasks run in crew order; the task callback advances it), collects
+every tool receipt, and keeps each task's answer for the offline manager and for reports.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from .config import CrewSpec, Workspace
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Receipt:
+    """What one tool call received and returned."""
+
+    id: str
+    run_id: str
+    task: str | None
+    agent: str | None
+    tool: str
+    arguments: dict[str, Any]
+    output: Any  # JSON-compatible data
+    ok: bool
+    error: str | None
+    started_at: datetime
+    duration_ms: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "task": self.task, "agent": self.agent, "tool": self.tool,
+            "arguments": self.arguments, "output": self.output, "ok": self.ok, "error": self.error,
+            "started_at": self.started_at.isoformat(), "duration_ms": round(self.duration_ms, 3),
+        }
+
+
+@dataclass
+class RunContext:
+    """Everything one kickoff shares between its parts."""
+
+    crew_name: str
+    crew: CrewSpec
+    workspace: Workspace
+    inputs: dict[str, Any]
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    receipts: list[Receipt] = field(default_factory=list)
+    answers: dict[str, str] = field(default_factory=dict)
+    fatal: Exception | None = None
+    on_receipt: Callable[[Receipt], None] | None = None
+    on_task_done: Callable[[str, Any], None] | None = None
+    _done: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def task_order(self) -> list[str]:
+        return self.crew.tasks
+
+    @property
+    def current_task(self) -> str | None:
+        """The task now running (crewAI runs a crew's tasks in their listed order)."""
+        done = len(self._done)
+        return self.task_order[done] if done < len(self.task_order) else None
+
+    def task_finished(self, output: Any) -> None:
+        """Task callback: record the finished task's output and move on to the next."""
+        task = self.current_task
+        with self._lock:
+            self._done.append(task or "?")
+        if self.on_task_done and task:
+            self.on_task_done(task, output)
+
+    def add_receipt(self, receipt: Receipt) -> None:
+        with self._lock:
+            self.receipts.append(receipt)
+        if self.on_receipt:
+            self.on_receipt(receipt)
+
+    def latest_outputs(self, task: str) -> dict[str, Any]:
+        """Per tool, the output of its latest successful call during ``task``."""
+        out: dict[str, Any] = {}
+        for r in self.receipts:
+            if r.task == task and r.ok:
+                out[r.tool] = r.output
+        return out
+
+    def failed_receipt(self, task: str) -> Receipt | None:
+        """The first failed tool call during ``task``, if any."""
+        return next((r for r in self.receipts if r.task == task and not r.ok), None)

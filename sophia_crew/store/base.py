@@ -1,0 +1,58 @@
+"""SQLAlchemy declarative base and engine factory shared by every table sophia_crew stores.
+
+SQLite under the data directory by default; any SQLAlchemy URL via ``SOPHIA_DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, sessionmaker
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every sophia_crew table (runs, receipts, approvals, sync state, audit log...)."""
+
+
+def data_dir() -> Path:
+    """Directory for local state (SQLite db, caches, vector stores): ``SOPHIA_HOME`` or ``~/.sophia``."""
+    path = Path(os.environ.get("SOPHIA_HOME", Path.home() / ".sophia")).expanduser()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url() -> str:
+    """The run store's URL: ``SOPHIA_DATABASE_URL`` or a SQLite file under :func:`data_dir`."""
+    return os.environ.get("SOPHIA_DATABASE_URL") or f"sqlite:///{data_dir() / 'sophia.db'}"
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """Engine for ``url`` (default :func:`database_url`, read now), with every table created."""
+    return _engine(url or database_url())
+
+
+@lru_cache(maxsize=8)
+def _engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    import sophia_crew.store.models  # noqa: F401  (registers the run-store tables)
+
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def session_factory(url: str | None = None) -> sessionmaker:
+    """A ``sessionmaker`` bound to :func:`get_engine`."""
+    return sessionmaker(get_engine(url), expire_on_commit=False)

@@ -1,0 +1,38 @@
+"""Shared test setup: offline environment, isolated storage, and the ../shared/data locator."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# crewAI / mem0 must never phone home or write into the user's home during tests.
+os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("OTEL_SDK_DISABLED", "true")
+os.environ.setdefault("CREWAI_TRACING_ENABLED", "false")
+os.environ.setdefault("CREWAI_DISABLE_VERSION_CHECK", "true")
+os.environ.setdefault("MEM0_TELEMETRY", "False")
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("SOPHIA_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def shared_data_path(*parts: str) -> Path:
+    """Path under ../shared/data; skips the calling test when it is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared data not present: {path}")
+    return path
+
+
+@pytest.fixture
+def shared_data():
+    """Callable fixture: ``shared_data("churn", "x.csv")`` → Path, or skip when ../shared/data is absent."""
+    return shared_data_path
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return FIXTURES
