@@ -44,6 +44,12 @@ class RunStore:
 
     def __init__(self, url: str | None = None):
         self.Session = session_factory(url)
+        self._seq: dict[tuple[str, str], int] = {}
+
+    def _next_seq(self, kind: str, run_id: str) -> int:
+        key = (kind, run_id)
+        self._seq[key] = self._seq.get(key, -1) + 1
+        return self._seq[key]
 
     # -- writes ------------------------------------------------------------------------------
     def start_run(self, run_id: str, crew: str, inputs: dict[str, Any], trigger: str = "api") -> None:
@@ -53,14 +59,14 @@ class RunStore:
 
     def add_receipt(self, r: Receipt) -> None:
         with self.Session.begin() as s:
-            seq = s.query(ReceiptRow).filter_by(run_id=r.run_id).count()
+            seq = self._next_seq("receipt", r.run_id)
             s.add(ReceiptRow(id=r.id, run_id=r.run_id, seq=seq, task=r.task, agent=r.agent, tool=r.tool,
                              arguments=redact(r.arguments), output=redact(r.output), ok=r.ok,
                              error=redact(r.error), started_at=r.started_at, duration_ms=r.duration_ms))
 
     def add_step(self, run_id: str, task: str, agent: str, output: Any, raw: str) -> None:
         with self.Session.begin() as s:
-            seq = s.query(StepRow).filter_by(run_id=run_id).count()
+            seq = self._next_seq("step", run_id)
             s.add(StepRow(run_id=run_id, seq=seq, task=task, agent=agent, output=redact(output),
                           raw=redact(raw), finished_at=utcnow()))
 
