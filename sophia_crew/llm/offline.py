@@ -84,6 +84,9 @@ class OfflinePolicyLLM(BaseLLM):
         for tool_name in self.tool_plan(task_key):
             if tool_name not in done:
                 args = self.tool_arguments(task_key, tool_name)
+                required = [n for n, f in get_tool(tool_name).args_model.model_fields.items() if f.is_required()]
+                if any(n not in args for n in required):
+                    continue  # this tool does not apply to the inputs given (e.g. folder mode vs one file)
                 return (f"Thought: I need the figures from {tool_name}.\n"
                         f"Action: {tool_name}\nAction Input: {json.dumps(args, default=str)}")
         answer = self.final_answer(task_key, done)
