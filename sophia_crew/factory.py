@@ -8,6 +8,7 @@ from crewai import Agent, Crew, Process, Task
 
 from .crewai_adapter import make_tool
 from .llm.offline import OfflinePolicyLLM, bind_value
+from .orchestration.guards import DelegationGuard
 from .llm.profiles import LLMProfile, build_chat_llm, resolve_profile
 from .registry import get_tool
 from .reports import get_report_model
@@ -99,4 +100,20 @@ def build_crew(ctx: RunContext, *, llm_override: str | None = None, llm_factory:
     )
     if hierarchical and crew_spec.manager is not None:
         crew_kwargs["manager_agent"] = _agent(ctx, crew_spec.manager.agent, chooser, manager=True)
+        ctx.guard = _guard(ctx, crew_kwargs["manager_agent"].role)
     return Crew(**crew_kwargs), chooser
+
+
+def _guard(ctx: RunContext, manager_role: str) -> DelegationGuard:
+    ws, crew = ctx.workspace, ctx.crew
+    role = {key: bind_value(ws.agents[key].role, ctx.inputs) for key in [*crew.agents, crew.manager.agent]}
+    allowed = {}
+    for key in [crew.manager.agent, *crew.agents]:
+        spec = ws.agents[key]
+        if key != crew.manager.agent and not spec.allow_delegation:
+            continue
+        targets = spec.delegates_to if spec.delegates_to is not None else [a for a in crew.agents if a != key]
+        allowed[role[key].strip().casefold()] = {role[t].strip().casefold() for t in targets}
+    limit = crew.manager.max_delegations or 2 * len(crew.tasks) + 2
+    return DelegationGuard(manager_role=manager_role, allowed=allowed, max_delegations=limit,
+                           max_depth=crew.manager.max_depth)

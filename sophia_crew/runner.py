@@ -14,6 +14,7 @@ from .config.loader import workspace_dir
 from .errors import InputError, RunFailed, SophiaError
 from .inputs import prepare_inputs
 from .llm.profiles import OFFLINE_LABEL, run_profile_override
+from .orchestration.guards import activate, deactivate
 from .redact import redact
 from .reports import ReportBase
 from .runtime import Receipt, RunContext
@@ -179,7 +180,13 @@ def kickoff(
         crew_obj, chooser = build_crew(ctx, llm_override=run_profile_override(llm), llm_factory=llm_factory)
         note("kickoff", crew)
         crew_inputs = {k: v for k, v in prepared.items() if v is not None}
-        crew_obj.kickoff(inputs=crew_inputs)
+        activate(ctx, crew_obj)
+        try:
+            crew_obj.kickoff(inputs=crew_inputs)
+        finally:
+            deactivate(ctx)
+        if ctx.fatal is not None:
+            raise ctx.fatal
     except Exception as exc:  # recorded as failed, then re-raised as a sophia error
         error = ctx.fatal or exc
         if run_store is not None:

@@ -55,6 +55,7 @@ class RunContext:
     receipts: list[Receipt] = field(default_factory=list)
     answers: dict[str, str] = field(default_factory=dict)
     fatal: Exception | None = None
+    guard: Any = None  # orchestration.guards.DelegationGuard for hierarchical runs
     on_receipt: Callable[[Receipt], None] | None = None
     on_task_done: Callable[[str, Any], None] | None = None
     _done: list[str] = field(default_factory=list)
@@ -73,6 +74,11 @@ class RunContext:
     def task_finished(self, output: Any) -> None:
         """Task callback: record the finished task's output and move on to the next."""
         task = self.current_task
+        if self.guard is not None and task and task not in self.guard.delegated_tasks and self.fatal is None:
+            from .orchestration.guards import GuardRailError
+
+            self.fatal = GuardRailError(f"guard rail: the manager answered task {task!r} itself instead of "
+                                        "delegating it to a coworker")
         with self._lock:
             self._done.append(task or "?")
         if self.on_task_done and task:

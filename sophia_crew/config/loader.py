@@ -187,9 +187,13 @@ def _check_crew(ws: Workspace, name: str, crew: CrewSpec, profiles: set[str], pr
         texts += [task.description, task.expected_output]
         for args in task.tool_inputs.values():
             texts += [v for v in args.values() if isinstance(v, str)]
-    for agent_name in crew.agents:
+    for agent_name in [*crew.agents, *([crew.manager.agent] if crew.manager else [])]:
         agent = ws.agents.get(agent_name)
-        if agent:
+        for i, target in enumerate((agent.delegates_to or []) if agent else []):
+            if target not in crew.agents:
+                adoc, loc = ws.where("agent", agent_name, "delegates_to", i)
+                problems.append(adoc.error(loc, f"{target!r} is not an agent of crew {name!r}"))
+        if agent and agent_name in crew.agents:
             texts += [agent.role, agent.goal, agent.backstory]
             if agent.llm and agent.llm not in profiles:
                 adoc, loc = ws.where("agent", agent_name, "llm")

@@ -36,6 +36,8 @@ class AgentSpec(_Strict):
     tools: list[str] = Field(default_factory=list, description="Tool registry names.")
     llm: str | None = Field(default=None, description="LLM profile name; default: the run's profile.")
     allow_delegation: bool = False
+    delegates_to: list[str] | None = Field(
+        default=None, description="Agent keys this agent may delegate to (default: the crew's other agents).")
     max_iter: int = Field(default=15, ge=1, le=100)
     verbose: bool = False
 
@@ -89,6 +91,8 @@ class ManagerSpec(_Strict):
 
     agent: str
     llm: str | None = None
+    max_delegations: int | None = Field(default=None, ge=1, description="Default: 2 per task + 2.")
+    max_depth: int = Field(default=1, ge=1, le=3, description="1: only the manager delegates.")
 
 
 class CrewSpec(_Strict):

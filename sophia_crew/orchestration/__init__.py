@@ -1,0 +1,1 @@
+"""Orchestration: delegation guard rails, the request manager, consensus, approvals and budgets."""
