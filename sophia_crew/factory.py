@@ -7,7 +7,9 @@ from typing import Any
 from crewai import Agent, Crew, Process, Task
 
 from .crewai_adapter import make_tool
-from .llm.offline import OfflinePolicyLLM, bind_value
+from .inputs import bind_value
+from .llm.offline import OfflinePolicyLLM
+from .orchestration.consensus import Verdict
 from .orchestration.guards import DelegationGuard
 from .llm.profiles import LLMProfile, build_chat_llm, resolve_profile
 from .registry import get_tool
@@ -68,8 +70,8 @@ def build_crew(ctx: RunContext, *, llm_override: str | None = None, llm_factory:
     agents = {key: _agent(ctx, key, chooser) for key in crew_spec.agents}
     hierarchical = crew_spec.process == "hierarchical"
     tasks: dict[str, Task] = {}
-    for key in crew_spec.tasks:
-        spec = ctx.workspace.tasks[key]
+    for key in ctx.task_order:
+        spec = ctx.tasks[key]
         extra = [make_tool(get_tool(t), ctx, spec.agent) for t in spec.tools
                  if t not in ctx.workspace.agents[spec.agent].tools]
         task_kwargs: dict[str, Any] = dict(
@@ -81,6 +83,8 @@ def build_crew(ctx: RunContext, *, llm_override: str | None = None, llm_factory:
         )
         if spec.output_model:
             task_kwargs["output_pydantic"] = get_report_model(spec.output_model)
+        elif key.startswith("consensus_") and crew_spec.consensus is not None:
+            task_kwargs["output_pydantic"] = Verdict
         if hierarchical:
             # the manager holds every task and delegates it; the worker's tools go with the worker agent
             if extra:
@@ -114,6 +118,6 @@ def _guard(ctx: RunContext, manager_role: str) -> DelegationGuard:
             continue
         targets = spec.delegates_to if spec.delegates_to is not None else [a for a in crew.agents if a != key]
         allowed[role[key].strip().casefold()] = {role[t].strip().casefold() for t in targets}
-    limit = crew.manager.max_delegations or 2 * len(crew.tasks) + 2
+    limit = crew.manager.max_delegations or 2 * len(ctx.task_order) + 2
     return DelegationGuard(manager_role=manager_role, allowed=allowed, max_delegations=limit,
                            max_depth=crew.manager.max_depth)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .config.models import CrewSpec, InputSpec
+from .config.models import PLACEHOLDER, CrewSpec, InputSpec
 from .errors import InputError
 from .resources import demo_path
 
@@ -89,3 +89,17 @@ def parse_pairs(pairs: list[str]) -> dict[str, str]:
         key, value = pair.split("=", 1)
         out[key.strip()] = value
     return out
+
+
+def bind_value(value: Any, inputs: dict[str, Any]) -> Any:
+    """``"{name}"`` → the input's own value (any type); other strings get placeholders filled."""
+    if isinstance(value, str):
+        whole = PLACEHOLDER.fullmatch(value)
+        if whole:
+            return inputs.get(whole.group(1))
+        return PLACEHOLDER.sub(lambda m: str(inputs.get(m.group(1), m.group(0))), value)
+    if isinstance(value, list):
+        return [bind_value(v, inputs) for v in value]
+    if isinstance(value, dict):
+        return {k: bind_value(v, inputs) for k, v in value.items()}
+    return value

@@ -14,9 +14,11 @@ from .config.loader import workspace_dir
 from .errors import InputError, RunFailed, SophiaError
 from .inputs import prepare_inputs
 from .llm.profiles import OFFLINE_LABEL, run_profile_override
+from .inputs import bind_value
 from .orchestration.guards import activate, deactivate
 from .redact import redact
-from .reports import ReportBase
+from .orchestration.consensus import ConsensusResult, Verdict, aggregate, voter_tasks
+from .reports import ReportBase, get_report_model
 from .runtime import Receipt, RunContext
 from .verify import unsupported_numbers
 
@@ -61,15 +63,37 @@ class RunResult:
     profiles: dict[str, str]
     files: list[Path] = field(default_factory=list)
     duration_s: float = 0.0
+    consensus: ConsensusResult | None = None
+    status: str = "succeeded"  # or waiting_approval (a consensus went to a human)
+    approval_id: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "run_id": self.run_id, "crew": self.crew, "written_by": self.written_by, "profiles": self.profiles,
-            "report": _dump(self.report),
+            "run_id": self.run_id, "crew": self.crew, "status": self.status, "written_by": self.written_by,
+            "profiles": self.profiles, "report": _dump(self.report),
+            "consensus": _dump(self.consensus), "approval_id": self.approval_id,
             "outputs": {k: _dump(v) for k, v in self.outputs.items()},
             "receipts": [r.as_dict() for r in self.receipts],
             "duration_s": round(self.duration_s, 3),
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], ws: Workspace) -> "RunResult":
+        """Rebuild a stored result (report typed again through its report model)."""
+        spec = ws.crew(data["crew"])
+        task = ws.tasks[spec.report_task or spec.tasks[-1]]
+        report = data["report"]
+        if task.output_model and isinstance(report, dict):
+            report = get_report_model(task.output_model).model_validate(report)
+        receipts = [Receipt(run_id=data["run_id"], output=r.get("output"), ok=r["ok"], error=r.get("error"),
+                            id=r["id"], task=r.get("task"), agent=r.get("agent"), tool=r["tool"],
+                            arguments=r.get("arguments") or {}, started_at=r["started_at"],
+                            duration_ms=r.get("duration_ms", 0.0)) for r in data.get("receipts", [])]
+        consensus = ConsensusResult.model_validate(data["consensus"]) if data.get("consensus") else None
+        return cls(run_id=data["run_id"], crew=data["crew"], report=report, outputs=data.get("outputs", {}),
+                   receipts=receipts, written_by=data["written_by"], profiles=data.get("profiles", {}),
+                   duration_s=data.get("duration_s", 0.0), consensus=consensus, status=data.get("status", "succeeded"),
+                   approval_id=data.get("approval_id"))
 
 
 def _dump(value: Any) -> Any:
@@ -98,6 +122,11 @@ def cached_workspace(workspace: str | Path | None) -> Workspace:
 def _markdown(result: RunResult) -> str:
     report = result.report
     body = report.to_markdown() if isinstance(report, ReportBase) else f"# {result.crew}\n\n{report}\n"
+    if result.consensus is not None:
+        body = body.rstrip() + "\n\n" + result.consensus.to_markdown()
+        if result.status == "waiting_approval":
+            body += (f"\n**Waiting for a human decision**: `sophia approvals approve {result.approval_id} "
+                     f"--decision <option>`\n")
     tools = sorted({r.tool for r in result.receipts})
     return (body.rstrip() + "\n\n---\n"
             f"*Prose written by: {result.written_by}. Figures: {len(result.receipts)} tool receipts "
@@ -131,6 +160,8 @@ def kickoff(
     llm_factory: Any = None,
     trigger: str = "api",
     progress: Progress | None = None,
+    wait_for_approval: bool = False,
+    approval_timeout: float | None = None,
 ) -> RunResult:
     """Run crew ``crew`` with ``inputs`` and return its typed report and receipts.
 
@@ -145,6 +176,8 @@ def kickoff(
         llm_factory: tests only: ``callable(profile, agent_key) -> crewai.BaseLLM`` (e.g. a ScriptedLLM).
         trigger: who started the run (api, cli, schedule, mcp).
         progress: ``callable(stage, detail)`` for progress display.
+        wait_for_approval: when a consensus goes to a human, block until it is decided (in any process).
+        approval_timeout: seconds to wait for that decision (None: forever).
 
     Raises:
         InputError: bad inputs or configuration (nothing is run).
@@ -156,7 +189,9 @@ def kickoff(
     ws = cached_workspace(workspace)
     spec = ws.crew(crew)
     prepared = prepare_inputs(crew, spec, dict(inputs or {}))
-    ctx = RunContext(crew_name=crew, crew=spec, workspace=ws, inputs=prepared)
+    extra = voter_tasks(spec.consensus) if spec.consensus else {}
+    ctx = RunContext(crew_name=crew, crew=spec, workspace=ws, inputs=prepared, tasks={**ws.tasks, **extra},
+                     task_order=[*spec.tasks, *extra])
     run_store = None
     if store:
         from .store.repo import RunStore
@@ -216,14 +251,47 @@ def kickoff(
             run_store.finish_run(ctx.run_id, status="failed", written_by=written_by, error=msg,
                                  llm_profiles=result.profiles)
         raise RunFailed(f"crew {crew!r}: {msg}")
+    if spec.consensus is not None:
+        verdicts = [outputs.get(name) if isinstance(outputs.get(name), Verdict) else None for name in extra]
+        question = str(bind_value(spec.consensus.question, prepared))
+        result.consensus = aggregate(spec.consensus, verdicts, question)
+        if result.consensus.needs_human:
+            from .orchestration.approvals import Approvals
+
+            result.status = "waiting_approval"
+            result.approval_id = Approvals(store_url).request(
+                "consensus", f"{crew}: {question}",
+                {"options": spec.consensus.options, **result.consensus.model_dump(mode="json")},
+                "finalize_consensus", {"run_id": ctx.run_id, "out_dir": str(out_dir) if out_dir else None,
+                                       "store_url": store_url, "workspace": str(workspace) if workspace else None},
+                run_id=ctx.run_id)
     if out_dir is not None:
         result.files = write_reports(result, out_dir)
     result.duration_s = time.perf_counter() - t0
     if run_store is not None:
-        run_store.finish_run(ctx.run_id, status="succeeded", written_by=written_by, llm_profiles=result.profiles,
-                             report_files=[str(p) for p in result.files])
+        run_store.finish_run(ctx.run_id, status=result.status, written_by=written_by, llm_profiles=result.profiles,
+                             report_files=[str(p) for p in result.files], result=result.to_json())
     note("done", crew)
+    if result.status == "waiting_approval" and wait_for_approval:
+        return wait_for_decision(result, store_url=store_url, workspace=workspace, timeout=approval_timeout)
     return result
+
+
+def wait_for_decision(result: RunResult, *, store_url: str | None, workspace: Any, timeout: float | None,
+                      poll_s: float = 0.5) -> RunResult:
+    """Block until the run's approval is decided (by anyone, in any process), then return the final result."""
+    from .orchestration.approvals import Approvals
+    from .store.repo import RunStore
+
+    approvals = Approvals(store_url)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while approvals.get(result.approval_id)["status"] in ("pending", "approved"):
+        if deadline is not None and time.monotonic() > deadline:
+            raise RunFailed(f"run {result.run_id}: no decision on approval {result.approval_id} within {timeout:g} s "
+                            "(it stays pending; decide it with `sophia approvals`)")
+        time.sleep(poll_s)
+    run = RunStore(store_url).get_run(result.run_id)
+    return RunResult.from_json(run["result"], cached_workspace(workspace))
 
 
 # USD per million tokens (prompt, completion); unknown models are costed at 0 and say so in `sophia runs show`.

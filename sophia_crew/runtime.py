@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from .config import CrewSpec, Workspace
+from .config import CrewSpec, TaskSpec, Workspace
 
 
 def utcnow() -> datetime:
@@ -39,7 +39,7 @@ class Receipt:
         return {
             "id": self.id, "task": self.task, "agent": self.agent, "tool": self.tool,
             "arguments": self.arguments, "output": self.output, "ok": self.ok, "error": self.error,
-            "started_at": self.started_at.isoformat(), "duration_ms": round(self.duration_ms, 3),
+            "started_at": self.started_at.isoformat() if isinstance(self.started_at, datetime) else self.started_at, "duration_ms": round(self.duration_ms, 3),
         }
 
 
@@ -52,6 +52,8 @@ class RunContext:
     workspace: Workspace
     inputs: dict[str, Any]
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    tasks: dict[str, TaskSpec] = field(default_factory=dict)  # the workspace's tasks + this run's voter tasks
+    task_order: list[str] = field(default_factory=list)  # the order crewAI runs them in
     receipts: list[Receipt] = field(default_factory=list)
     answers: dict[str, str] = field(default_factory=dict)
     fatal: Exception | None = None
@@ -61,9 +63,11 @@ class RunContext:
     _done: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    @property
-    def task_order(self) -> list[str]:
-        return self.crew.tasks
+    def __post_init__(self) -> None:
+        if not self.tasks:
+            self.tasks = dict(self.workspace.tasks)
+        if not self.task_order:
+            self.task_order = list(self.crew.tasks)
 
     @property
     def current_task(self) -> str | None:

@@ -167,6 +167,8 @@ def _check_tasks(ws: Workspace, known_models: set[str], templates: set[str], pro
 
 
 def _check_crew(ws: Workspace, name: str, crew: CrewSpec, profiles: set[str], problems: list[str]) -> None:
+    from ..registry import tool_names
+
     doc, _ = ws.where("crew", name)
     for i, agent in enumerate(crew.agents):
         if agent not in ws.agents:
@@ -209,6 +211,21 @@ def _check_crew(ws: Workspace, name: str, crew: CrewSpec, profiles: set[str], pr
             problems.append(doc.error(("manager", "agent"), "a manager agent must have no tools"))
     elif crew.manager is not None:
         problems.append(doc.error(("manager",), "only a hierarchical crew has a manager"))
+    if crew.consensus is not None:
+        texts = []
+        for i, voter in enumerate(crew.consensus.voters):
+            if voter.agent not in crew.agents:
+                problems.append(doc.error(("consensus", "voters", i, "agent"),
+                                          f"{voter.agent!r} is not an agent of this crew"))
+            tool = voter.tool or crew.consensus.tool
+            if tool is None:
+                problems.append(doc.error(("consensus", "voters", i), "no tool: set consensus.tool or voter tool"))
+            elif tool not in tool_names():
+                problems.append(doc.error(("consensus", "voters", i), f"unknown tool {tool!r}"))
+            texts += [v for v in voter.tool_inputs.values() if isinstance(v, str)] + [voter.persona]
+        texts.append(crew.consensus.question)
+        for missing in sorted(placeholders(*texts) - set(crew.inputs)):
+            problems.append(doc.error(("consensus",), f"placeholder {{{missing}}} is used but is not a declared input"))
     if crew.report_task and crew.report_task not in crew.tasks:
         problems.append(doc.error(("report_task",), f"{crew.report_task!r} is not one of the crew's tasks"))
 

@@ -95,6 +95,36 @@ class ManagerSpec(_Strict):
     max_depth: int = Field(default=1, ge=1, le=3, description="1: only the manager delegates.")
 
 
+class VoterSpec(_Strict):
+    """One voter of a consensus block."""
+
+    agent: str
+    weight: float = Field(default=1.0, gt=0)
+    persona: str = Field(default="", description="Extra instruction for this voter (its evidence view).")
+    tool: str | None = Field(default=None, description="Tool this voter uses (default: the block's tool).")
+    tool_inputs: dict[str, Any] = Field(default_factory=dict, description="Arguments for that tool.")
+
+
+class ConsensusSpec(_Strict):
+    """The ``consensus`` block of a crew YAML (see sophia_crew.orchestration.consensus)."""
+
+    question: str
+    options: list[str] = Field(min_length=2)
+    voters: list[VoterSpec] = Field(min_length=2)
+    tool: str | None = None
+    policy: Literal["majority", "weighted", "unanimous"] = "majority"
+    quorum: int | None = Field(default=None, ge=1, description="Valid votes needed (default: all voters).")
+    min_confidence: float = Field(default=0.0, ge=0, le=1)
+
+    @field_validator("options")
+    @classmethod
+    def _distinct(cls, v: list[str]) -> list[str]:
+        if len({o.casefold() for o in v}) != len(v):
+            raise ValueError("options must be distinct")
+        return v
+
+
+
 class CrewSpec(_Strict):
     """A crew: crews/<name>.yaml."""
 
@@ -107,6 +137,7 @@ class CrewSpec(_Strict):
     report_task: str | None = Field(default=None, description="Task whose output is the crew's report.")
     memory: MemorySpec = Field(default_factory=MemorySpec)
     schedule: ScheduleSpec | None = None
+    consensus: ConsensusSpec | None = None
     tags: list[str] = Field(default_factory=list)
 
     @field_validator("agents", "tasks")

@@ -16,7 +16,7 @@ from typing import Any
 from crewai import BaseLLM
 from pydantic import PrivateAttr
 
-from ..config.models import PLACEHOLDER
+from ..inputs import bind_value
 from ..registry import get_tool
 from ..runtime import RunContext
 from ..templates import render
@@ -27,20 +27,6 @@ _MARKER_RE = re.compile(r"sophia-task: ([A-Za-z0-9_\-]+)")
 
 class OfflineAbort(Exception):
     """Raised from the policy to stop the crew when a tool failed on bad input."""
-
-
-def bind_value(value: Any, inputs: dict[str, Any]) -> Any:
-    """``"{name}"`` → the input's own value (any type); other strings get placeholders filled."""
-    if isinstance(value, str):
-        whole = PLACEHOLDER.fullmatch(value)
-        if whole:
-            return inputs.get(whole.group(1))
-        return PLACEHOLDER.sub(lambda m: str(inputs.get(m.group(1), m.group(0))), value)
-    if isinstance(value, list):
-        return [bind_value(v, inputs) for v in value]
-    if isinstance(value, dict):
-        return {k: bind_value(v, inputs) for k, v in value.items()}
-    return value
 
 
 class OfflinePolicyLLM(BaseLLM):
@@ -76,7 +62,7 @@ class OfflinePolicyLLM(BaseLLM):
     # -- worker -----------------------------------------------------------------------------
     def _work(self, task_key: str) -> str:
         ctx = self._ctx
-        spec = ctx.workspace.tasks[task_key]
+        spec = ctx.tasks[task_key]
         failed = ctx.failed_receipt(task_key)
         if failed is not None:
             raise OfflineAbort(f"tool {failed.tool} failed: {failed.error}")
@@ -96,14 +82,14 @@ class OfflinePolicyLLM(BaseLLM):
     def tool_plan(self, task_key: str) -> list[str]:
         """Tools the task declares, in order: ``tool_inputs`` keys, then ``tools``; else the agent's tools."""
         ws = self._ctx.workspace
-        spec = ws.tasks[task_key]
+        spec = self._ctx.tasks[task_key]
         order = list(spec.tool_inputs) + [t for t in spec.tools if t not in spec.tool_inputs]
         return order or list(ws.agents[spec.agent].tools)
 
     def tool_arguments(self, task_key: str, tool_name: str) -> dict[str, Any]:
         """Arguments for ``tool_name``: ``tool_inputs`` bindings, then inputs named like a parameter."""
         ctx = self._ctx
-        spec = ctx.workspace.tasks[task_key]
+        spec = ctx.tasks[task_key]
         fields = get_tool(tool_name).args_model.model_fields
         args = bind_value(dict(spec.tool_inputs.get(tool_name, {})), ctx.inputs)
         for name in fields:
@@ -113,7 +99,7 @@ class OfflinePolicyLLM(BaseLLM):
 
     def final_answer(self, task_key: str, tool_outputs: dict[str, Any]) -> str:
         ctx = self._ctx
-        spec = ctx.workspace.tasks[task_key]
+        spec = ctx.tasks[task_key]
         context = {}
         for name in spec.context:
             raw = ctx.answers.get(name)
@@ -141,7 +127,7 @@ class OfflinePolicyLLM(BaseLLM):
         ctx = self._ctx
         if task_key in ctx.answers:
             return f"Thought: my coworker delivered it\nFinal Answer: {ctx.answers[task_key]}"
-        spec = ctx.workspace.tasks[task_key]
+        spec = ctx.tasks[task_key]
         coworker = bind_value(ctx.workspace.agents[spec.agent].role, ctx.inputs)
         context_lines = [f"{TASK_MARKER}{task_key}"]
         for name in spec.context:
@@ -157,7 +143,7 @@ class OfflinePolicyLLM(BaseLLM):
 
     # -- helpers ----------------------------------------------------------------------------
     def _task_key(self, messages: Any, from_task: Any) -> str | None:
-        tasks = self._ctx.workspace.tasks
+        tasks = self._ctx.tasks
         name = getattr(from_task, "name", None)
         if name in tasks:
             return name

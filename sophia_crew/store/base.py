@@ -17,6 +17,13 @@ class Base(DeclarativeBase):
     """Declarative base of every sophia_crew table (runs, receipts, approvals, sync state, audit log...)."""
 
 
+# Modules defining tables on Base; each is imported before the tables are created.
+TABLE_MODULES = [
+    "sophia_crew.store.models",
+    "sophia_crew.orchestration.approvals",
+]
+
+
 def data_dir() -> Path:
     """Directory for local state (SQLite db, caches, vector stores): ``SOPHIA_HOME`` or ``~/.sophia``."""
     path = Path(os.environ.get("SOPHIA_HOME", Path.home() / ".sophia")).expanduser()
@@ -49,7 +56,10 @@ def _engine(url: str) -> Engine:
             cur.close()
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    import sophia_crew.store.models  # noqa: F401  (registers the run-store tables)
+    import importlib
+
+    for module in TABLE_MODULES:  # register every table before create_all
+        importlib.import_module(module)
 
     Base.metadata.create_all(engine)
     return engine

@@ -16,7 +16,7 @@ class RunRow(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     crew: Mapped[str] = mapped_column(String(100), index=True)
-    status: Mapped[str] = mapped_column(String(20), index=True)  # running|succeeded|failed
+    status: Mapped[str] = mapped_column(String(20), index=True)  # running|succeeded|failed|waiting_approval|rejected
     inputs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     llm_profiles: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     written_by: Mapped[str] = mapped_column(String(200), default="")
@@ -27,6 +27,7 @@ class RunRow(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     report_files: Mapped[list[str]] = mapped_column(JSON, default=list)
     trigger: Mapped[str] = mapped_column(String(50), default="api")
+    result: Mapped[Any] = mapped_column(JSON, nullable=True)  # RunResult.to_json() once finished
 
     steps: Mapped[list["StepRow"]] = relationship(back_populates="run", cascade="all, delete-orphan",
                                                   order_by="StepRow.seq")

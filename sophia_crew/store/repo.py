@@ -76,7 +76,8 @@ class RunStore:
                 s.add(UsageRow(run_id=run_id, **row))
 
     def finish_run(self, run_id: str, *, status: str, written_by: str = "", llm_profiles: dict | None = None,
-                   error: str | None = None, report_files: list[str] | None = None) -> None:
+                   error: str | None = None, report_files: list[str] | None = None,
+                   result: Any = None) -> None:
         with self.Session.begin() as s:
             run = s.get(RunRow, run_id)
             run.status = status
@@ -85,6 +86,8 @@ class RunStore:
             run.llm_profiles = llm_profiles or {}
             run.error = redact(error)
             run.report_files = report_files or []
+            if result is not None:
+                run.result = redact(result)
 
     # -- reads -------------------------------------------------------------------------------
     def _status(self, run: RunRow) -> str:
@@ -116,7 +119,7 @@ class RunStore:
                 "id": r.id, "crew": r.crew, "status": self._status(r), "inputs": r.inputs,
                 "written_by": r.written_by, "llm_profiles": r.llm_profiles, "trigger": r.trigger,
                 "started_at": r.started_at, "finished_at": r.finished_at, "error": r.error,
-                "report_files": r.report_files,
+                "report_files": r.report_files, "result": r.result,
                 "steps": [{"task": st.task, "agent": st.agent, "output": st.output} for st in r.steps],
                 "receipts": [{"id": rc.id, "task": rc.task, "agent": rc.agent, "tool": rc.tool,
                               "arguments": rc.arguments, "output": rc.output, "ok": rc.ok, "error": rc.error,

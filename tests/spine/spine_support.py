@@ -59,3 +59,13 @@ class MiniReport(ReportBase):
 
 
 register_report_model("MiniReport", "spine_support:MiniReport")
+
+
+@tool("spine_verdict")
+def spine_verdict(numbers_file: str, threshold: float) -> dict:
+    """Vote 'high' when the mean of the numbers exceeds the threshold, else 'low', with evidence."""
+    stats = spine_stats(numbers_file)
+    decision = "high" if stats.mean > threshold else "low"
+    margin = abs(stats.mean - threshold) / max(threshold, 1e-9)
+    return {"decision": decision, "confidence": round(min(1.0, 0.5 + margin), 3),
+            "evidence": [f"mean {stats.mean:g} vs threshold {threshold:g}"], "rationale": "mean vs threshold"}

@@ -1,0 +1,82 @@
+"""`sophia approvals list|show|approve|reject|resume` — the human-in-the-loop queue."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from typing import Optional
+
+import typer
+
+app = typer.Typer(help="Pending approvals: consensus ties, planned writes, delegation plans.", no_args_is_help=True)
+
+
+def _who(by: Optional[str]) -> str:
+    return by or f"cli:{getpass.getuser()}"
+
+
+@app.command("list")
+def list_cmd(status: str = typer.Option("pending", help="pending, approved, rejected, done, failed or all.")) -> None:
+    """List approvals."""
+    from rich.table import Table
+
+    from ..orchestration.approvals import Approvals
+    from . import _console
+
+    table = Table("id", "kind", "status", "requested", "run", "title")
+    for a in Approvals().list(None if status == "all" else status):
+        table.add_row(a["id"], a["kind"], a["status"], f"{a['requested_at']:%Y-%m-%d %H:%M}", a["run_id"] or "",
+                      a["title"])
+    _console().print(table)
+
+
+@app.command("show")
+def show_cmd(approval_id: str) -> None:
+    """Show one approval with its payload."""
+    from ..errors import SophiaError
+    from ..orchestration.approvals import Approvals
+    from . import _console, fail
+
+    try:
+        a = Approvals().get(approval_id)
+    except SophiaError as exc:
+        fail(exc)
+    _console().print_json(json.dumps(a, default=str))
+
+
+def _decide(approval_id: str, approve: bool, by: Optional[str], decision: Optional[str], note: Optional[str]) -> None:
+    from ..errors import SophiaError
+    from ..orchestration.approvals import Approvals
+    from . import _console, fail
+
+    try:
+        a = Approvals().decide(approval_id, approve=approve, by=_who(by), decision=decision, note=note)
+    except SophiaError as exc:
+        fail(exc)
+    _console().print(f"{a['id']}: {a['status']} — {json.dumps(a['result'], default=str)}")
+    if a["status"] == "failed":
+        raise typer.Exit(1)
+
+
+@app.command("approve")
+def approve_cmd(approval_id: str, decision: Optional[str] = typer.Option(None, help="For a consensus: the option."),
+                by: Optional[str] = typer.Option(None, help="Who decides (default: cli:<user>)."),
+                note: Optional[str] = None) -> None:
+    """Approve (and resume whatever waited for it)."""
+    _decide(approval_id, True, by, decision, note)
+
+
+@app.command("reject")
+def reject_cmd(approval_id: str, by: Optional[str] = typer.Option(None), note: Optional[str] = None) -> None:
+    """Reject."""
+    _decide(approval_id, False, by, None, note)
+
+
+@app.command("resume")
+def resume_cmd() -> None:
+    """Finish approvals that were decided but whose follow-up did not complete (e.g. the process died)."""
+    from ..orchestration.approvals import Approvals
+    from . import _console
+
+    ids = Approvals().resume_pending()
+    _console().print(f"resumed {len(ids)} approval(s) {' '.join(ids)}")
