@@ -23,8 +23,7 @@ from pydantic import BaseModel, ConfigDict, create_model
 
 from .errors import ConfigError
 
-# Modules under sophia_crew.tools that register built-in tools when imported.
-BUILTIN_TOOL_MODULES: list[str] = []
+_loaded = False
 
 
 @dataclass(frozen=True)
@@ -102,9 +101,20 @@ def tool(
 
 
 def load_builtin_tools() -> None:
-    """Import the modules that register sophia_crew's own tools (idempotent)."""
-    for module in BUILTIN_TOOL_MODULES:
-        importlib.import_module(f"sophia_crew.tools.{module}")
+    """Import every module of ``sophia_crew.tools`` and the ``sophia_crew.tools`` entry points (once)."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    import pkgutil
+    from importlib.metadata import entry_points
+
+    import sophia_crew.tools as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        importlib.import_module(f"sophia_crew.tools.{info.name}")
+    for ep in entry_points(group="sophia_crew.tools"):  # third-party tool packages
+        importlib.import_module(ep.value.split(":")[0])
 
 
 def get_tool(name: str) -> ToolSpec:

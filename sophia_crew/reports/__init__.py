@@ -11,7 +11,7 @@ import importlib
 from .base import ReportBase
 
 # name -> "module:Class"; imported lazily so `sophia --help` stays fast.
-_MODELS: dict[str, str] = {}
+_MODELS: dict[str, str] = {"Verdict": "sophia_crew.orchestration.consensus:Verdict"}
 
 
 def register_report_model(name: str, target: str) -> None:
@@ -19,8 +19,28 @@ def register_report_model(name: str, target: str) -> None:
     _MODELS[name] = target
 
 
+def _discover() -> None:
+    """Register every ReportBase subclass defined in the modules of this package (once)."""
+    if _discovered:
+        return
+    _discovered.append(True)
+    import pkgutil
+
+    for info in pkgutil.iter_modules(__path__):
+        if info.name == "base":
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for obj in vars(module).values():
+            if isinstance(obj, type) and issubclass(obj, ReportBase) and obj.__module__ == module.__name__:
+                _MODELS.setdefault(obj.__name__, f"{module.__name__}:{obj.__name__}")
+
+
+_discovered: list[bool] = []
+
+
 def report_model_names() -> list[str]:
-    """Every registered report model name."""
+    """Every registered report model name (the package's own are discovered on first use)."""
+    _discover()
     return sorted(_MODELS)
 
 
@@ -28,6 +48,7 @@ def get_report_model(name: str) -> type[ReportBase]:
     """Import and return the report model class registered as ``name``."""
     from ..errors import ConfigError
 
+    _discover()
     try:
         module_name, cls_name = _MODELS[name].split(":")
     except KeyError:
