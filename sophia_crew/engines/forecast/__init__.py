@@ -1,0 +1,10 @@
+"""Forecasting engines for the strategy crew (pure functions over pandas frames and Pydantic models).
+
+- :mod:`.series`: load and validate revenue series (CSV, DataFrame, won deals) into a :class:`SeriesSet`.
+- :mod:`.backtest`: candidate models, rolling-origin cross-validation, MASE / sMAPE / interval coverage.
+- :mod:`.forecaster`: backtest, choose per series, forecast with 80/95 % intervals and a reason.
+- :mod:`.pipeline`: stage-weighted pipeline from open deals with the tenant's own win rates and cycle times.
+- :mod:`.anomaly`: robust STL outliers, CUSUM shifts, driver segment.
+- :mod:`.market`: growth, seasonality index, segment shares.
+- :mod:`.charts`: forecast PNGs.
+"""

@@ -1,0 +1,191 @@
+"""Revenue forecaster: candidates backtested by rolling origin, one model chosen per series, with the reason.
+
+The default candidates are the statsforecast classics (SeasonalNaive baseline, AutoETS, AutoARIMA, AutoTheta),
+two cheap log-scale models and a median ensemble whose members won on the US Census retail benchmark
+(``bench/forecast_eval.py``; see ``knowledge/forecasting/model_selection.md``).
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel
+
+from sophia_crew.errors import InputError
+
+from .backtest import BASELINE, MODEL_LIBRARY, add_ensemble, run_models, score
+from .series import SeriesSet, min_length
+
+DEFAULT_MODELS = ["SeasonalNaive", "AutoETS", "AutoARIMA", "AutoTheta", "log-ETS-AAA", "log-Airline"]
+DEFAULT_ENSEMBLE = ["log-ETS-AAA", "log-Airline", "AutoETS"]
+ENSEMBLE = "Ensemble"
+
+
+class ForecastPoint(BaseModel):
+    """One future period: point forecast with 80 % and 95 % prediction intervals."""
+
+    date: str
+    mean: float
+    lo_80: float
+    hi_80: float
+    lo_95: float
+    hi_95: float
+
+
+class BacktestRow(BaseModel):
+    """Mean accuracy of one model on one series over the backtest origins."""
+
+    model: str
+    mase: float | None
+    smape: float
+    coverage_80: float
+    coverage_95: float
+    origins: int
+
+
+class SeriesForecast(BaseModel):
+    """Forecast of one series with the chosen model, why, and the evidence."""
+
+    series: str
+    chosen_model: str
+    why: str
+    history_points: int
+    last_actual_date: str
+    last_actual: float
+    forecast: list[ForecastPoint]
+    backtest: list[BacktestRow]
+    chart_path: str | None = None
+
+
+class ForecastResult(BaseModel):
+    """Forecasts for every series of one input."""
+
+    source: str
+    freq: str
+    season_length: int
+    horizon: int
+    origins: int
+    candidates: list[str]
+    series: list[SeriesForecast]
+    seconds: float
+
+
+def _fmt(ts: pd.Timestamp, freq: str) -> str:
+    return ts.strftime("%Y-%m") if freq == "MS" else ts.strftime("%Y-%m-%d")
+
+
+def _why(rows: list[BacktestRow], chosen: str, horizon: int) -> str:
+    by = {r.model: r for r in rows}
+    best = by[chosen]
+    n = best.origins
+    ranked = [r for r in rows if r.model != chosen and r.mase is not None]
+    base = by.get(BASELINE)
+    if best.mase is None:
+        text = (f"{chosen} chosen on sMAPE {best.smape:.1f} % (MASE undefined: the history is flat) over {n} "
+                f"backtest origin(s) of {horizon} periods.")
+    elif chosen == BASELINE:
+        runner = ranked[0] if ranked else None
+        text = (f"No model beat the seasonal-naive baseline: its mean MASE {best.mase:.2f} over {n} backtest "
+                f"origin(s) of {horizon} periods" + (f" vs {runner.mase:.2f} for {runner.model}." if runner else "."))
+    else:
+        text = f"{chosen} had the lowest mean MASE, {best.mase:.2f}, over {n} backtest origin(s) of {horizon} periods"
+        if base is not None and base.mase:
+            text += f", {1 - best.mase / base.mase:.0%} below the seasonal-naive baseline ({base.mase:.2f})"
+        if ranked:
+            text += f"; runner-up {ranked[0].model} at {ranked[0].mase:.2f}"
+        text += f"; sMAPE {best.smape:.1f} %."
+    text += (f" In backtest its 80 % interval held {best.coverage_80:.0%} of actuals and its 95 % interval "
+             f"{best.coverage_95:.0%}.")
+    if best.coverage_95 < 0.8:
+        text += " The intervals were too narrow there: read them as optimistic."
+    return text
+
+
+def _table(scores: pd.DataFrame, uid: str) -> list[BacktestRow]:
+    s = scores[scores["unique_id"] == uid]
+    g = s.groupby("model").agg(mase=("mase", "mean"), smape=("smape", "mean"), cov80=("cov80", "mean"),
+                               cov95=("cov95", "mean"), origins=("cutoff", "nunique"))
+    g = g.sort_values(["mase", "smape"], na_position="last")
+    return [BacktestRow(model=m, mase=None if pd.isna(r.mase) else float(r.mase), smape=float(r.smape),
+                        coverage_80=float(r.cov80), coverage_95=float(r.cov95), origins=int(r.origins))
+            for m, r in g.iterrows()]
+
+
+def forecast_series(series: SeriesSet, *, horizon: int = 6, models: list[str] | None = None,
+                    ensemble: list[str] | None = None, origins: int = 3, n_jobs: int | None = None,
+                    chart_dir: str | Path | None = None) -> ForecastResult:
+    """Backtest every candidate on every series, pick the lowest mean MASE per series, then forecast.
+
+    Args:
+        series: validated series (one or many; all are fitted in one parallel call).
+        horizon: periods ahead (also the backtest window and the step between origins).
+        models: candidate names from ``MODEL_LIBRARY`` (default :data:`DEFAULT_MODELS`).
+        ensemble: members of the median ensemble (default :data:`DEFAULT_ENSEMBLE` when all are candidates;
+            [] for none).
+        origins: rolling backtest origins wanted; fewer are used when the shortest series cannot hold them.
+        n_jobs: processes (default: all cores).
+        chart_dir: when given, one PNG per series (history + forecast band) is written there.
+
+    Returns:
+        Forecast, chosen model, reason and backtest table for each series.
+
+    Raises:
+        InputError: unknown model name, horizon < 1, or a series too short for one backtest origin.
+    """
+    start = time.perf_counter()
+    if horizon < 1:
+        raise InputError(f"horizon must be at least 1, got {horizon}")
+    names = list(models or DEFAULT_MODELS)
+    unknown = [m for m in names if m not in MODEL_LIBRARY]
+    if unknown:
+        raise InputError(f"unknown model(s) {unknown}; known: {', '.join(MODEL_LIBRARY)}")
+    if BASELINE not in names:
+        names.insert(0, BASELINE)
+    members = [m for m in (DEFAULT_ENSEMBLE if ensemble is None else ensemble) if m in names]
+    use_ens = len(members) >= 2
+    m = series.season_length
+    shortest = min(series.lengths().values())
+    need = min_length(m, horizon)
+    if shortest < need:
+        raise InputError(f"{series.source}: shortest series has {shortest} points; at least {need} needed for "
+                         f"season length {m} and horizon {horizon}")
+    n_orig = max(1, min(origins, (shortest - 2 * m) // horizon))
+    specs = [MODEL_LIBRARY[n] for n in names]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cv = run_models(series.frame, specs, freq=series.freq, season_length=m, horizon=horizon,
+                        n_windows=n_orig, step=horizon, n_jobs=n_jobs)
+        fc = run_models(series.frame, specs, freq=series.freq, season_length=m, horizon=horizon, n_jobs=n_jobs)
+    if use_ens:
+        cv = add_ensemble(cv, members, ENSEMBLE)
+        fc = add_ensemble(fc, members, ENSEMBLE)
+    scores = score(cv, series.frame, m)
+    out = []
+    for uid, hist in series.frame.groupby("unique_id", sort=False):
+        uid = str(uid)
+        rows = _table(scores, uid)
+        chosen = rows[0].model
+        f = fc[fc["unique_id"] == uid].sort_values("ds")
+        points = [ForecastPoint(date=_fmt(r["ds"], series.freq), mean=float(r[chosen]),
+                                lo_80=float(r[f"{chosen}-lo-80"]), hi_80=float(r[f"{chosen}-hi-80"]),
+                                lo_95=float(r[f"{chosen}-lo-95"]), hi_95=float(r[f"{chosen}-hi-95"]))
+                  for _, r in f.iterrows()]
+        why = _why(rows, chosen, horizon)
+        if chosen == ENSEMBLE:
+            why = f"Ensemble = median of {', '.join(members)}. " + why
+        sf = SeriesForecast(series=uid, chosen_model=chosen, why=why, history_points=len(hist),
+                            last_actual_date=_fmt(hist["ds"].iloc[-1], series.freq),
+                            last_actual=float(hist["y"].iloc[-1]), forecast=points, backtest=rows)
+        if chart_dir is not None:
+            from .charts import forecast_chart
+
+            safe = "".join(c if c.isalnum() else "_" for c in uid)
+            sf.chart_path = str(forecast_chart(hist, sf, Path(chart_dir) / f"forecast_{safe}.png"))
+        out.append(sf)
+    return ForecastResult(source=series.source, freq=series.freq, season_length=m, horizon=horizon,
+                          origins=n_orig, candidates=names + ([ENSEMBLE] if use_ens else []), series=out,
+                          seconds=round(time.perf_counter() - start, 2))
+
