@@ -1,0 +1,389 @@
+"""Call-metrics engine: exact talk-time, turn, question and monologue figures from a CallTranscript.
+
+Definitions (also in knowledge/calls/benchmarks.yaml):
+
+* **Talk time** of a speaker is the length of the *union* of that speaker's voiced intervals (utterance
+  ``spans``, else ``[start, end]``), so silence inside and between utterances is excluded and a speaker's
+  own overlapping cues are not counted twice. A side's talk time is the union over its speakers.
+  **Speech time** of the call is the union over everybody: overlapping speech is counted once for the
+  call but credited in full to each speaker who spoke, so per-speaker ratios can add up to a little more
+  than 100 %; ``overlap_s`` (sum of speaker talk times − speech time) says by how much.
+* **Talk ratio** = talk time / call speech time (silence excluded from the denominator).
+* **Turns** are maximal runs of consecutive *transcribed* utterances (with words) by one speaker, in
+  transcript order; ``speaker_switches`` = turns − 1. Untranscribed speech (RTTM runs without words)
+  counts as talk time but does not make a turn.
+* **Monologue** = a timeline turn: utterances sorted by start, consecutive ones by the same speaker merged
+  (any speech by someone else, transcribed or not, interrupts); its length is last end − first start.
+  The *longest customer story* is the longest monologue of an external speaker.
+* **Interactivity**: switches per minute of call duration (first start → last end), mapped to 0-10 by
+  ``10 × (1 − exp(−switches_per_minute / 3))`` (1/min → 2.8, 2 → 4.9, 3 → 6.3, 5 → 8.1). This is our own
+  documented scale, not Gong's proprietary score.
+* **Patience**: mean pause between the end of a customer turn and the start of the rep turn that follows;
+  a negative pause (rep starts before the customer finished) is an *interruption*, counted separately and
+  entered as 0 s in the mean. Needs known pauses (not plain-text stamps) and both sides.
+* **Words per minute**: words of timed utterances / the union of those utterances' voiced intervals.
+* **Questions**, open vs closed and **filler words**: rules in knowledge/calls/language.yaml.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from itertools import pairwise
+
+from ...errors import InputError
+from . import language
+from .models import CallMetrics, CallTranscript, Monologue, SideMetrics, SpeakerMetrics, Unavailable
+
+_TIME_METRICS = (
+    "talk_time",
+    "talk_ratio",
+    "longest_monologue",
+    "longest_customer_story",
+    "interactivity",
+    "patience",
+    "words_per_minute",
+    "monologues_over_threshold",
+    "silence",
+    "overlap",
+)
+
+
+def union_length(intervals: list[tuple[float, float]]) -> float:
+    """Total length covered by a list of (start, end) intervals, overlaps counted once."""
+    total = 0.0
+    cur_s = cur_e = None
+    for s, e in sorted(intervals):
+        if cur_e is None or s > cur_e:
+            if cur_e is not None:
+                total += cur_e - cur_s
+            cur_s, cur_e = s, e
+        elif e > cur_e:
+            cur_e = e
+    if cur_e is not None:
+        total += cur_e - cur_s
+    return total
+
+
+def interactivity_score(switches_per_minute: float) -> float:
+    """0-10 interactivity scale: ``10 × (1 − exp(−switches_per_minute / 3))``, rounded to 0.1."""
+    return round(10.0 * (1.0 - math.exp(-max(0.0, switches_per_minute) / 3.0)), 1)
+
+
+class _Acc:
+    """Per-speaker (or per-side) accumulator of text figures."""
+
+    __slots__ = ("fillers", "intervals", "open", "questions", "timed_words", "turns", "worded", "words")
+
+    def __init__(self) -> None:
+        self.turns = self.words = self.questions = self.open = self.fillers = self.timed_words = 0
+        self.worded: list[tuple[float, float]] = []  # voiced intervals of utterances that have words
+        self.intervals: list[tuple[float, float]] = []
+
+
+def _timeline_turns(t: CallTranscript) -> list[dict]:
+    """Utterances with speech or words, sorted by start, merged into same-speaker monologues."""
+    items = [u for u in t.utterances if u.start is not None and (u.text or u.speech())]
+    items.sort(key=lambda u: u.start)  # stable: ties keep transcript order
+    groups: list[dict] = []
+    for u in items:
+        real = u.end > u.start
+        if groups and groups[-1]["speaker"] == u.speaker:
+            g = groups[-1]
+            g["end"] = max(g["end"], u.end)
+            g["real"] = g["real"] or real
+        else:
+            groups.append({"speaker": u.speaker, "start": u.start, "end": u.end, "real": real})
+    return groups
+
+
+def _side_of(role: str) -> str | None:
+    return {"internal": "rep", "external": "customer"}.get(role)
+
+
+def compute_metrics(t: CallTranscript, *, monologue_threshold_s: float = 150.0) -> CallMetrics:
+    """Compute every call metric; what cannot be computed is listed in ``unavailable`` with a reason.
+
+    Args:
+        t: the transcript (from :func:`load_transcript`).
+        monologue_threshold_s: monologues longer than this are listed with timestamps (default 150 s,
+            the ~2.5 min pitch-monologue benchmark).
+
+    Returns:
+        CallMetrics per call, per speaker and per side.
+
+    Raises:
+        InputError: the transcript has no words and no speech at all, or the threshold is not positive.
+    """
+    if monologue_threshold_s <= 0:
+        raise InputError(f"monologue_threshold_s: must be > 0 (got {monologue_threshold_s})")
+    roles = t.roles()
+    unavailable: list[Unavailable] = []
+    acc: dict[str, _Acc] = defaultdict(_Acc)
+    sides: dict[str, _Acc] = defaultdict(_Acc)
+    prev_speaker = None
+    turns = total_words = total_q = 0
+    worded: list[str] = []  # speaker of every utterance with words, in order (for side turns)
+    for u in t.utterances:
+        a = acc[u.speaker]
+        side = sides[_side_of(roles.get(u.speaker, "unknown")) or "_none"]
+        speech = u.speech()
+        if speech:
+            a.intervals.extend(speech)
+            side.intervals.extend(speech)
+        if not u.text:
+            continue
+        n, fill = language.text_stats(u.text)
+        if n == 0:
+            continue
+        qs = language.questions(u.text)
+        n_open = sum(language.is_open(q) for q in qs)
+        worded.append(u.speaker)
+        new_turn = u.speaker != prev_speaker
+        prev_speaker = u.speaker
+        talk = bool(speech) and u.end > u.start
+        for x in (a, side):
+            x.words += n
+            x.questions += len(qs)
+            x.open += n_open
+            x.fillers += fill
+            x.turns += new_turn
+            if talk:
+                x.timed_words += n
+                x.worded.extend(speech)
+        turns += new_turn
+        total_words += n
+        total_q += len(qs)
+    if total_words == 0 and not any(a.intervals for a in acc.values()):
+        raise InputError(f"{t.source or t.call_id}: transcript has no words and no timed speech")
+    # side turns were counted with the speaker-level rule; recount them as side-level runs
+    _recount_side_turns(worded, roles, sides)
+
+    timed = t.timed
+    speech_s = duration = None
+    groups: list[dict] = []
+    if timed:
+        all_iv = [iv for a in acc.values() for iv in a.intervals]
+        speech_s = union_length(all_iv)
+        starts = [u.start for u in t.utterances]
+        ends = [u.end for u in t.utterances]
+        duration = max(ends) - min(starts)
+        groups = _timeline_turns(t)
+        if speech_s <= 0:
+            timed = False
+            unavailable += [
+                Unavailable(metric=m, reason="every utterance has zero duration") for m in _TIME_METRICS
+            ]
+    else:
+        unavailable += [
+            Unavailable(metric=m, reason=f"{t.source_format} transcript has no timestamps")
+            for m in _TIME_METRICS
+        ]
+
+    def longest(filter_fn) -> Monologue | None:
+        best = None
+        for g in groups:
+            if (
+                g["real"]
+                and filter_fn(g)
+                and (best is None or g["end"] - g["start"] > best["end"] - best["start"])
+            ):
+                best = g
+        return _mono(t, best) if best else None
+
+    per_speaker = []
+    for p in t.participants:
+        a = acc.get(p.id) or _Acc()
+        talk = union_length(a.intervals) if timed else None
+        mono = longest(lambda g, sid=p.id: g["speaker"] == sid) if timed else None
+        per_speaker.append(
+            SpeakerMetrics(
+                speaker=p.id,
+                name=p.label,
+                role=p.role,
+                turns=a.turns,
+                words=a.words,
+                word_share=_ratio(a.words, total_words),
+                talk_time_s=_r(talk),
+                talk_ratio=_ratio(talk, speech_s) if timed else None,
+                words_per_minute=_wpm(a) if timed else None,
+                longest_monologue_s=_r(mono.duration_s) if mono else (0.0 if timed else None),
+                questions=a.questions,
+                open_questions=a.open,
+                closed_questions=a.questions - a.open,
+                filler_words=a.fillers,
+                filler_per_100_words=_per100(a.fillers, a.words),
+            )
+        )
+
+    side_models = {}
+    for side, role in (("rep", "internal"), ("customer", "external")):
+        ids = [p.id for p in t.participants if p.role == role]
+        if not ids:
+            continue
+        a = sides[side]
+        talk = union_length(a.intervals) if timed else None
+        mono = longest(lambda g, r=role: roles.get(g["speaker"]) == r) if timed else None
+        side_models[side] = SideMetrics(
+            side=side,
+            speakers=ids,
+            turns=a.turns,
+            words=a.words,
+            word_share=_ratio(a.words, total_words),
+            talk_time_s=_r(talk),
+            talk_ratio=_ratio(talk, speech_s) if timed else None,
+            words_per_minute=_wpm(a) if timed else None,
+            longest_monologue_s=_r(mono.duration_s) if mono else (0.0 if timed else None),
+            questions=a.questions,
+            open_questions=a.open,
+            closed_questions=a.questions - a.open,
+            filler_words=a.fillers,
+            filler_per_100_words=_per100(a.fillers, a.words),
+        )
+    for side, role in (("rep", "internal"), ("customer", "external")):
+        if side not in side_models:
+            unavailable.append(
+                Unavailable(
+                    metric=f"{side}_side",
+                    reason=f"no speaker is marked {role}: pass reps=[...] or a Gong parties list",
+                )
+            )
+
+    switches = max(0, turns - 1)
+    out = {
+        "call_id": t.call_id,
+        "source_format": t.source_format,
+        "timed": timed,
+        "speakers_count": len(acc),
+        "utterances": len(t.utterances),
+        "turns": turns,
+        "speaker_switches": switches,
+        "words": total_words,
+        "questions": total_q,
+        "monologue_threshold_s": monologue_threshold_s,
+        "per_speaker": per_speaker,
+        "rep": side_models.get("rep"),
+        "customer": side_models.get("customer"),
+        "notes": list(t.notes),
+    }
+    if total_q == 0 and "?" not in "".join(u.text for u in t.utterances):
+        unavailable.append(
+            Unavailable(
+                metric="questions",
+                reason="transcript has no '?' at all (unpunctuated?); question counts are not meaningful",
+            )
+        )
+    if timed:
+        out.update(
+            _timed_figures(
+                t,
+                groups,
+                speech_s,
+                duration,
+                switches,
+                monologue_threshold_s,
+                roles,
+                per_speaker,
+                unavailable,
+                longest,
+            )
+        )
+    return CallMetrics(unavailable=unavailable, **out)
+
+
+def _timed_figures(
+    t, groups, speech_s, duration, switches, threshold, roles, per_speaker, unavailable, longest
+):
+    out: dict = {"duration_s": _r(duration), "speech_s": _r(speech_s)}
+    speaker_sum = sum(s.talk_time_s or 0.0 for s in per_speaker)
+    out["overlap_s"] = _r(max(0.0, speaker_sum - speech_s))
+    if t.pauses_known:
+        out["silence_s"] = _r(max(0.0, duration - speech_s))
+    else:
+        unavailable.append(Unavailable(metric="silence", reason="start stamps only: pauses are unknown"))
+    speakers = {g["speaker"] for g in groups}
+    if len(speakers) < 2:
+        unavailable.append(Unavailable(metric="interactivity", reason="only one speaker"))
+    elif duration > 0:
+        spm = switches / (duration / 60.0)
+        out["switches_per_minute"] = round(spm, 3)
+        out["interactivity"] = interactivity_score(spm)
+    out["longest_monologue"] = longest(lambda g: True)
+    story = longest(lambda g: roles.get(g["speaker"]) == "external")
+    out["longest_customer_story"] = story
+    if story is None:
+        unavailable.append(
+            Unavailable(metric="longest_customer_story", reason="no external (customer) speech")
+        )
+    out["monologues_over_threshold"] = [
+        _mono(t, g) for g in groups if g["real"] and g["end"] - g["start"] > threshold
+    ]
+    reason = None
+    if not t.pauses_known:
+        reason = "start stamps only: pauses are unknown"
+    elif not any(r == "internal" for r in roles.values()) or not any(r == "external" for r in roles.values()):
+        reason = "needs both a rep (internal) and a customer (external) speaker"
+    pauses, interruptions = [], 0
+    if reason is None:
+        for a, b in pairwise(groups):
+            if (
+                roles.get(a["speaker"]) == "external"
+                and roles.get(b["speaker"]) == "internal"
+                and a["real"]
+                and b["real"]
+            ):
+                gap = b["start"] - a["end"]
+                if gap < 0:
+                    interruptions += 1
+                pauses.append(max(0.0, gap))
+        if not pauses:
+            reason = "the rep never speaks right after the customer"
+    if reason:
+        unavailable.append(Unavailable(metric="patience", reason=reason))
+    else:
+        out["patience_s"] = round(sum(pauses) / len(pauses), 3)
+        out["patience_samples"] = len(pauses)
+        out["interruptions"] = interruptions
+    return out
+
+
+def _recount_side_turns(worded: list[str], roles, sides) -> None:
+    for s in sides.values():
+        s.turns = 0
+    prev = None
+    for speaker in worded:
+        side = _side_of(roles.get(speaker, "unknown")) or "_none"
+        if side != prev:
+            sides[side].turns += 1
+            prev = side
+
+
+def _mono(t: CallTranscript, g: dict) -> Monologue:
+    p = t.participant(g["speaker"]) if g["speaker"] in t.roles() else None
+    return Monologue(
+        speaker=g["speaker"],
+        name=p.label if p else g["speaker"],
+        role=p.role if p else "unknown",
+        start=round(g["start"], 3),
+        end=round(g["end"], 3),
+        duration_s=round(g["end"] - g["start"], 3),
+    )
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 3)
+
+
+def _ratio(num: float | None, den: float | None) -> float | None:
+    if num is None or not den:
+        return None
+    return round(num / den, 4)
+
+
+def _per100(n: int, words: int) -> float | None:
+    return round(100.0 * n / words, 2) if words else None
+
+
+def _wpm(a: _Acc) -> float | None:
+    talk = union_length(a.worded)
+    return round(a.timed_words / (talk / 60.0), 1) if talk > 0 else None
