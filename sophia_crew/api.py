@@ -63,6 +63,13 @@ class CrewNamespace:
     def with_workspace(self, workspace: str | Path) -> "CrewNamespace":
         return CrewNamespace(workspace)
 
+    @property
+    def manager(self):
+        """The request manager: ``crews.manager.ask("which accounts are at risk?")``."""
+        from .orchestration.manager import Manager
+
+        return Manager(self._workspace)
+
     def __getattr__(self, name: str) -> CrewHandle:
         if name.startswith("_"):
             raise AttributeError(name)

@@ -185,6 +185,48 @@ def demo_cmd(
         raise typer.Exit(1)
 
 
+@app.command("ask")
+def ask_cmd(
+    request: Optional[str] = typer.Argument(None, help="What you want, in plain language."),
+    plan_only: bool = typer.Option(False, "--plan-only", help="Show (and save) the plan; run nothing."),
+    save: Optional[Path] = typer.Option(None, "--save", help="Write the plan as YAML to edit and run later."),
+    plan_file: Optional[Path] = typer.Option(None, "--plan", help="Run an (edited) plan file instead."),
+    llm: Optional[str] = typer.Option(None, "--llm", help="LLM profile (crews and, if rules fail, planning)."),
+    out: Path = typer.Option(Path("sophia-reports"), "--out", help="Directory for the reports."),
+    workspace: Optional[Path] = WorkspaceOpt,
+) -> None:
+    """Plan a plain-language request into crew runs (rules first), show the plan, then run it."""
+    import yaml
+
+    from ..errors import InputError
+    from ..orchestration.manager import Manager, load_plan_file
+
+    console = _console()
+    try:
+        manager = Manager(workspace)
+        if plan_file is not None:
+            plan = load_plan_file(plan_file)
+        elif request:
+            plan = manager.plan(request, llm_profile=llm)
+        else:
+            raise InputError("REQUEST: give a request or --plan FILE")
+        if not plan.refused:
+            console.print(plan.to_markdown())
+        if save is not None:
+            save.write_text(yaml.safe_dump(plan.model_dump(mode="json"), sort_keys=False), encoding="utf-8")
+            console.print(f"plan saved to {save}; edit it and run `sophia ask --plan {save}`")
+        if plan.refused:
+            raise InputError(f"request refused: {plan.refused}")
+        if plan_only:
+            return
+        from .render import print_result
+
+        for result in manager.run(plan, llm=llm, out_dir=out):
+            print_result(console, result)
+    except SophiaError as exc:
+        fail(exc)
+
+
 @runs_app.command("list")
 def runs_list(limit: int = typer.Option(20, help="How many runs."), crew: Optional[str] = None) -> None:
     """List recent runs (a run whose process died shows as incomplete)."""

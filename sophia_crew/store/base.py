@@ -21,6 +21,7 @@ class Base(DeclarativeBase):
 TABLE_MODULES = [
     "sophia_crew.store.models",
     "sophia_crew.orchestration.approvals",
+    "sophia_crew.orchestration.manager",
 ]
 
 
