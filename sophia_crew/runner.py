@@ -265,6 +265,7 @@ def kickoff(
                 "finalize_consensus", {"run_id": ctx.run_id, "out_dir": str(out_dir) if out_dir else None,
                                        "store_url": store_url, "workspace": str(workspace) if workspace else None},
                 run_id=ctx.run_id)
+    _remember_facts(spec, ctx, result)
     if out_dir is not None:
         result.files = write_reports(result, out_dir)
     result.duration_s = time.perf_counter() - t0
@@ -275,6 +276,19 @@ def kickoff(
     if result.status == "waiting_approval" and wait_for_approval:
         return wait_for_decision(result, store_url=store_url, workspace=workspace, timeout=approval_timeout)
     return result
+
+
+def _remember_facts(spec: Any, ctx: RunContext, result: RunResult) -> None:
+    """Crews with ``memory: {enabled: true, scope: ...}`` store their report's facts in that scope."""
+    facts = getattr(result.report, "memory_facts", None)
+    if not (spec.memory.enabled and spec.memory.scope and callable(facts)):
+        return
+    scope = str(bind_value(spec.memory.scope, ctx.inputs))
+    from .memory.store import shared_layer
+
+    layer = shared_layer()
+    for fact in facts():
+        layer.remember(scope, fact, source_run=ctx.run_id, source=f"crew:{ctx.crew_name}")
 
 
 def wait_for_decision(result: RunResult, *, store_url: str | None, workspace: Any, timeout: float | None,

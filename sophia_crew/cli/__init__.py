@@ -263,6 +263,7 @@ def runs_show(run_id: str = typer.Argument(..., help="Run id (a unique prefix is
 # Sub-apps contributed by domain modules, mounted when present: (module, attribute, command name).
 SUB_APPS = [
     ("sophia_crew.cli.approvals", "app", "approvals"),
+    ("sophia_crew.cli.memory", "app", "memory"),
     ("sophia_crew.cli.research", "app", "research"),
     ("sophia_crew.cli.integrations", "sync_app", "sync"),
     ("sophia_crew.cli.integrations", "integrations_app", "integrations"),

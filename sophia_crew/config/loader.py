@@ -200,6 +200,8 @@ def _check_crew(ws: Workspace, name: str, crew: CrewSpec, profiles: set[str], pr
             if agent.llm and agent.llm not in profiles:
                 adoc, loc = ws.where("agent", agent_name, "llm")
                 problems.append(adoc.error(loc, f"unknown LLM profile {agent.llm!r}"))
+    if crew.memory.scope:
+        texts.append(crew.memory.scope)
     for missing in sorted(placeholders(*texts) - set(crew.inputs)):
         problems.append(doc.error(("inputs",), f"placeholder {{{missing}}} is used but is not a declared input"))
     if crew.process == "hierarchical":

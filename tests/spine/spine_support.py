@@ -54,6 +54,9 @@ class MiniReport(ReportBase):
     above_threshold: int
     summary: str
 
+    def memory_facts(self) -> list[str]:
+        return [f"The numbers file has {self.count} numbers with mean {self.mean:g}."]
+
     def summary_rows(self):
         return [("numbers", self.count), ("mean", self.mean), ("above threshold", self.above_threshold)]
 

@@ -1,0 +1,84 @@
+"""Shared memory: one crew's facts recalled by another in the same scope, never across scopes; forget;
+the embedder guard; knowledge search. All offline (local embedder, local Chroma, mem0 with infer=False)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import spine_support
+from sophia_crew.cli import app
+from sophia_crew.errors import ConfigError, InputError
+from sophia_crew.memory.knowledge import search_knowledge
+from sophia_crew.memory.store import MemoryLayer, shared_layer
+from sophia_crew.runner import kickoff
+
+MINI = spine_support.MINI_WS
+NUMBERS = str(MINI / "numbers.txt")
+
+
+@pytest.fixture(autouse=True)
+def sophia_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOPHIA_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("SOPHIA_DATABASE_URL", raising=False)
+    return tmp_path / "home"
+
+
+def test_facts_from_one_crew_are_recalled_by_another_in_the_same_scope_only():
+    first = kickoff("mini_memo", {"numbers_file": NUMBERS, "account_id": "A001"}, workspace=MINI)
+    same = kickoff("mini_recall", {"account_id": "A001"}, workspace=MINI)
+    other = kickoff("mini_recall", {"account_id": "A002"}, workspace=MINI)
+    recalled = same.receipts[0].output["memories"]
+    assert [m["text"] for m in recalled] == ["The numbers file has 4 numbers with mean 13.375."]
+    assert recalled[0]["source_run"] == first.run_id and recalled[0]["source"] == "crew:mini_memo"
+    assert other.receipts[0].output["memories"] == []
+
+
+def test_forget_removes_a_scope_and_ttl_expires():
+    layer = shared_layer()
+    keep = layer.remember("account/A001", "Champion is the CFO, Dana Ruiz", source="test")
+    layer.remember("account/A001", "Pilot ends in March", ttl_days=-1)  # already expired
+    assert [m.id for m in layer.list("account/A001")] == [keep]
+    assert layer.forget("account/A001") == 1
+    assert layer.recall("account/A001", "champion") == []
+    with pytest.raises(InputError, match="expected account/<id>"):
+        layer.remember("accounts/A001", "x")
+
+
+def test_embedder_change_is_refused_or_reindexed(sophia_home):
+    layer = MemoryLayer()
+    layer.remember("rep/R1", "Jordan talks too much in discovery calls")
+
+    class Other:
+        name, dim = "other-embedder", 8
+
+        def embed(self, texts):
+            import numpy as np
+            return np.ones((len(texts), 8), dtype="float32") / 8 ** 0.5
+
+    with pytest.raises(ConfigError, match="memory was indexed with .* the embedder is now other-embedder"):
+        MemoryLayer(embedder=Other())
+    moved = MemoryLayer(embedder=Other(), reindex=True)
+    assert [m.text for m in moved.list("rep/R1")] == ["Jordan talks too much in discovery calls"]
+
+
+def test_knowledge_search_finds_the_benchmark_source():
+    hits = search_knowledge(shared_layer().client, "talk ratio benchmark for top performers", k=5)
+    assert any(h.file.startswith("calls/") for h in hits)
+
+
+def test_memory_cli_list_search_forget():
+    shared_layer().remember("account/A009", "Onboarding kickoff done on 2026-10-30", source="test")
+    runner = CliRunner()
+    listed = runner.invoke(app, ["memory", "list", "account/A009", "--json"])
+    assert listed.exit_code == 0, listed.output
+    assert json.loads(listed.stdout)[0]["text"] == "Onboarding kickoff done on 2026-10-30"
+    found = runner.invoke(app, ["memory", "search", "account/A009", "onboarding"])
+    assert "Onboarding kickoff" in found.output
+    gone = runner.invoke(app, ["memory", "forget", "account/A009"])
+    assert gone.exit_code == 0 and "forgot 1" in gone.output
+    bad = runner.invoke(app, ["memory", "list", "acct/1"])
+    assert bad.exit_code == 2
