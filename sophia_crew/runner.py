@@ -15,6 +15,7 @@ from .errors import InputError, RunFailed, SophiaError
 from .inputs import prepare_inputs
 from .llm.profiles import OFFLINE_LABEL, run_profile_override
 from .inputs import bind_value
+from .orchestration.budget import Budget, BudgetExceeded, shared_limiter
 from .orchestration.guards import activate, deactivate
 from .redact import redact
 from .orchestration.consensus import ConsensusResult, Verdict, aggregate, voter_tasks
@@ -162,6 +163,7 @@ def kickoff(
     progress: Progress | None = None,
     wait_for_approval: bool = False,
     approval_timeout: float | None = None,
+    budget: dict[str, Any] | None = None,
 ) -> RunResult:
     """Run crew ``crew`` with ``inputs`` and return its typed report and receipts.
 
@@ -178,6 +180,7 @@ def kickoff(
         progress: ``callable(stage, detail)`` for progress display.
         wait_for_approval: when a consensus goes to a human, block until it is decided (in any process).
         approval_timeout: seconds to wait for that decision (None: forever).
+        budget: overrides of the crew's budget: ``max_tokens``, ``max_cost_usd``, ``max_seconds``, ``rpm``.
 
     Raises:
         InputError: bad inputs or configuration (nothing is run).
@@ -208,6 +211,14 @@ def kickoff(
                                str(getattr(output, "raw", "")))
 
     ctx.on_task_done = task_done
+    limits = spec.budget.model_dump()
+    limits.update({k: v for k, v in (budget or {}).items() if v is not None})
+    rpm = limits.pop("rpm", None) or (int(os.environ["SOPHIA_MAX_RPM"]) if os.environ.get("SOPHIA_MAX_RPM") else None)
+    if any(v is not None for v in limits.values()):
+        ctx.budget = Budget(**limits)
+    if rpm:
+        ctx.limiter = shared_limiter(rpm)
+    crew_obj = None
     try:
         from .factory import build_crew
 
@@ -224,6 +235,9 @@ def kickoff(
             raise ctx.fatal
     except Exception as exc:  # recorded as failed, then re-raised as a sophia error
         error = ctx.fatal or exc
+        if isinstance(error, BudgetExceeded):
+            _partial_report(ctx, crew_obj, error, out_dir, run_store)
+            raise error from None
         if run_store is not None:
             run_store.finish_run(ctx.run_id, status="failed", error=f"{type(error).__name__}: {error}")
         if isinstance(error, SophiaError):
@@ -276,6 +290,37 @@ def kickoff(
     if result.status == "waiting_approval" and wait_for_approval:
         return wait_for_decision(result, store_url=store_url, workspace=workspace, timeout=approval_timeout)
     return result
+
+
+def _partial_report(ctx: RunContext, crew_obj: Any, error: Exception, out_dir: Any, run_store: Any) -> None:
+    """A run stopped by its budget: keep what finished, say why it stopped, mark the run ``stopped``."""
+    done = {}
+    for task in getattr(crew_obj, "tasks", []) or []:
+        out = task.output
+        if out is not None:
+            done[task.name] = out.pydantic.model_dump(mode="json") if out.pydantic is not None else out.raw
+    lines = [f"# {ctx.crew_name} — PARTIAL REPORT", "", f"**Stopped:** {error}", "",
+             f"Finished tasks: {', '.join(done) or 'none'}; not run: "
+             f"{', '.join(t for t in ctx.task_order if t not in done) or 'none'}.", ""]
+    for name, value in done.items():
+        body = value if isinstance(value, str) else json.dumps(value, indent=2, default=str)
+        lines += [f"## {name}", "", "```", body[:4000], "```", ""]
+    files: list[str] = []
+    if out_dir is not None:
+        out = Path(out_dir).expanduser()
+        out.mkdir(parents=True, exist_ok=True)
+        md = out / f"{ctx.crew_name}-{ctx.run_id}-partial.md"
+        js = out / f"{ctx.crew_name}-{ctx.run_id}-partial.json"
+        md.write_text("\n".join(lines), encoding="utf-8")
+        js.write_text(json.dumps(redact({"run_id": ctx.run_id, "crew": ctx.crew_name, "status": "stopped",
+                                         "reason": str(error), "outputs": done,
+                                         "receipts": [r.as_dict() for r in ctx.receipts]}), indent=2,
+                                 default=str), encoding="utf-8")
+        files = [str(md), str(js)]
+    if run_store is not None:
+        run_store.finish_run(ctx.run_id, status="stopped", error=str(error), report_files=files,
+                             result={"partial": True, "outputs": done})
+    error.partial_files = files  # type: ignore[attr-defined]
 
 
 def _remember_facts(spec: Any, ctx: RunContext, result: RunResult) -> None:

@@ -58,6 +58,9 @@ class RunContext:
     answers: dict[str, str] = field(default_factory=dict)
     fatal: Exception | None = None
     guard: Any = None  # orchestration.guards.DelegationGuard for hierarchical runs
+    budget: Any = None  # orchestration.budget.Budget
+    limiter: Any = None  # orchestration.budget.RateLimiter shared across agents and runs
+    agents: list[Any] = field(default_factory=list)  # the crewAI agents (for usage accounting)
     on_receipt: Callable[[Receipt], None] | None = None
     on_task_done: Callable[[str, Any], None] | None = None
     _done: list[str] = field(default_factory=list)

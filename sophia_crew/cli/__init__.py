@@ -111,16 +111,23 @@ def kickoff_cmd(
     llm: Optional[str] = typer.Option(None, "--llm", help="LLM profile for every agent (default: offline)."),
     out: Path = typer.Option(Path("sophia-reports"), "--out", help="Directory for the Markdown + JSON report."),
     as_json: bool = typer.Option(False, "--json", help="Print the run result as JSON instead of tables."),
+    max_seconds: Optional[float] = typer.Option(None, "--max-seconds", help="Wall-time budget of the run."),
+    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", help="Token budget of the run."),
+    max_cost: Optional[float] = typer.Option(None, "--max-cost", help="Estimated cost budget in USD."),
     workspace: Optional[Path] = WorkspaceOpt,
 ) -> None:
     """Run one crew and write its report."""
     from ..inputs import parse_pairs
 
+    budget = {"max_seconds": max_seconds, "max_tokens": max_tokens, "max_cost_usd": max_cost}
     try:
         given = _load_inputs_file(inputs_file) if inputs_file else {}
         given.update(parse_pairs(input))
-        result = _run_with_progress(crew, given, llm=llm, workspace=workspace, out=out, quiet=as_json)
+        result = _run_with_progress(crew, given, llm=llm, workspace=workspace, out=out, quiet=as_json,
+                                    budget=budget)
     except SophiaError as exc:
+        for path in getattr(exc, "partial_files", []):
+            _console(stderr=True).print(f"partial report: {path}")
         fail(exc)
     if as_json:
         sys.stdout.write(json.dumps(result.to_json(), indent=2, default=str) + "\n")
@@ -130,11 +137,12 @@ def kickoff_cmd(
         print_result(_console(), result)
 
 
-def _run_with_progress(crew: str, inputs: dict[str, Any], *, llm, workspace, out, quiet: bool = False):
+def _run_with_progress(crew: str, inputs: dict[str, Any], *, llm, workspace, out, quiet: bool = False,
+                       budget: dict[str, Any] | None = None):
     from ..runner import kickoff
 
     if quiet:
-        return kickoff(crew, inputs, llm=llm, workspace=workspace, out_dir=out, trigger="cli")
+        return kickoff(crew, inputs, llm=llm, workspace=workspace, out_dir=out, trigger="cli", budget=budget)
     console = _console(stderr=True)
     with console.status(f"[bold]{crew}[/]: loading crewAI…") as status:
         def progress(stage: str, detail: str) -> None:
@@ -144,7 +152,8 @@ def _run_with_progress(crew: str, inputs: dict[str, Any], *, llm, workspace, out
             if stage == "task":
                 console.print(f"  [green]✓[/] {detail}")
 
-        return kickoff(crew, inputs, llm=llm, workspace=workspace, out_dir=out, trigger="cli", progress=progress)
+        return kickoff(crew, inputs, llm=llm, workspace=workspace, out_dir=out, trigger="cli", progress=progress,
+                       budget=budget)
 
 
 @app.command("demo")

@@ -86,6 +86,15 @@ class ScheduleSpec(_Strict):
     inputs: dict[str, Any] = Field(default_factory=dict)
 
 
+class BudgetSpec(_Strict):
+    """Per-run limits: tokens, estimated cost, wall time; and a shared LLM requests-per-minute limit."""
+
+    max_tokens: int | None = Field(default=None, ge=1)
+    max_cost_usd: float | None = Field(default=None, gt=0)
+    max_seconds: float | None = Field(default=None, gt=0)
+    rpm: int | None = Field(default=None, ge=1, description="LLM requests per minute across all agents.")
+
+
 class ManagerSpec(_Strict):
     """The manager of a hierarchical crew: an agent key from agents.yaml (no tools allowed)."""
 
@@ -138,6 +147,7 @@ class CrewSpec(_Strict):
     memory: MemorySpec = Field(default_factory=MemorySpec)
     schedule: ScheduleSpec | None = None
     consensus: ConsensusSpec | None = None
+    budget: BudgetSpec = Field(default_factory=BudgetSpec)
     tags: list[str] = Field(default_factory=list)
 
     @field_validator("agents", "tasks")

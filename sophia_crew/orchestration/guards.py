@@ -79,6 +79,7 @@ _installed = False
 def activate(ctx: Any, crew: Any) -> None:
     """Route crewAI hook calls for ``crew`` (and its agents) to the run ``ctx``."""
     install_hooks()
+    ctx.agents = [*crew.agents, *([crew.manager_agent] if crew.manager_agent else [])]
     with _lock:
         _active[id(crew)] = ctx
         for agent in [*crew.agents, *([crew.manager_agent] if crew.manager_agent else [])]:
@@ -115,8 +116,20 @@ def _before_tool(hook_ctx: Any) -> bool | None:
 
 def _before_llm(hook_ctx: Any) -> bool | None:
     ctx = _ctx_for(hook_ctx)
-    if ctx is not None and isinstance(ctx.fatal, GuardRailError):
-        return False  # stop the crew: the run already broke a guard rail
+    if ctx is None:
+        return None
+    if ctx.fatal is not None:
+        return False  # stop the crew: the run already broke a guard rail or its budget
+    if ctx.budget is not None:
+        from .budget import BudgetExceeded, usage_of
+
+        tokens, cost = usage_of(ctx.agents)
+        reason = ctx.budget.check(tokens, cost)
+        if reason is not None:
+            ctx.fatal = BudgetExceeded(f"budget: {reason}")
+            return False
+    if ctx.limiter is not None:
+        ctx.limiter.acquire()
     return None
 
 
