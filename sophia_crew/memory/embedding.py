@@ -45,5 +45,11 @@ class ChromaEmbedding:
     def is_legacy(self) -> bool:
         return False
 
+    def default_space(self) -> str:
+        return "cosine"
+
+    def supported_spaces(self) -> list[str]:
+        return ["cosine", "l2", "ip"]
+
     def get_config(self) -> dict[str, Any]:
         return {}
