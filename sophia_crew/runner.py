@@ -38,6 +38,10 @@ def quiet_environment() -> None:
     """Telemetry, tracing and version checks off unless the user set them explicitly."""
     for key, value in OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
+    import warnings
+
+    # our task callback is a bound method on purpose (it closes over the run); crewAI only warns about checkpoints
+    warnings.filterwarnings("ignore", message="method callbacks cannot be serialized")
 
 
 @dataclass
@@ -225,7 +229,8 @@ def kickoff(
         note("build", crew)
         crew_obj, chooser = build_crew(ctx, llm_override=run_profile_override(llm), llm_factory=llm_factory)
         note("kickoff", crew)
-        crew_inputs = {k: v for k, v in prepared.items() if v is not None}
+        # an optional input left empty still fills its {placeholder} (as an empty string)
+        crew_inputs = {k: ("" if v is None else v) for k, v in prepared.items()}
         activate(ctx, crew_obj)
         try:
             crew_obj.kickoff(inputs=crew_inputs)

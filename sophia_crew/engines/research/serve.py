@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,6 +23,10 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        # a saved site is pages, not a file browser: never list a folder's files
+        self.send_error(404, "Not Found")
 
 
 @contextmanager
@@ -51,3 +57,27 @@ def serve_directory(path: str | Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+_SERVED: dict[str, str] = {}
+_SERVERS = ExitStack()
+atexit.register(_SERVERS.close)
+_SERVED_LOCK = threading.Lock()
+
+
+def serve_for_process(path: str | Path) -> str:
+    """Serve ``path`` on 127.0.0.1 until the process exits; one server per directory, started on first use.
+
+    For tools called many times in one run (each call must reach the same pages at the same URL).
+
+    Returns:
+        Base URL such as ``http://127.0.0.1:54321`` (no trailing slash).
+
+    Raises:
+        InputError: ``path`` is not a directory.
+    """
+    root = str(Path(path).resolve())
+    with _SERVED_LOCK:
+        if root not in _SERVED:
+            _SERVED[root] = _SERVERS.enter_context(serve_directory(root))
+        return _SERVED[root]
