@@ -14,12 +14,14 @@ Printed: p50/p95 of the vector search itself (query vector given) for A and B, a
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import random
 import tempfile
 import time
 
 os.environ.setdefault("MEM0_TELEMETRY", "False")
+logging.disable(logging.WARNING)  # mem0 logs a notice per Memory instance
 os.environ.setdefault("SOPHIA_HOME", tempfile.mkdtemp(prefix="sophia-membench-"))
 
 import chromadb  # noqa: E402
@@ -85,6 +87,9 @@ def main() -> None:
         scopes = list(by_scope)
         queries = [(rng.choice(scopes), emb.embed([rng.choice(TOPICS)])[0].tolist()) for _ in range(args.queries)]
         cols = {s: client.get_collection(collection_name(s)) for s in {q[0] for q in queries}}
+        for scope, q in queries:  # warm: load each queried index once (a served process keeps them loaded)
+            cols[scope].query(query_embeddings=[q], n_results=5)
+            big.query(query_embeddings=[q], n_results=5, where={"user_id": scope})
         lat_a, lat_b = [], []
         for scope, q in queries:
             t0 = time.perf_counter()
@@ -98,7 +103,10 @@ def main() -> None:
         layer = MemoryLayer(path=root + "/layer")
         layer.client = client  # same Chroma store, per-scope collections built above
         lat_m = []
-        for scope, _ in queries[: max(20, args.queries // 5)]:
+        sample = queries[: max(20, args.queries // 5)]
+        for scope, _ in sample:  # warm: build mem0's Memory for each scope once (cached per process)
+            layer.recall(scope, "warm up", k=1)
+        for scope, _ in sample:
             t0 = time.perf_counter()
             layer.recall(scope, rng.choice(TOPICS), k=5)
             lat_m.append(time.perf_counter() - t0)
@@ -108,8 +116,8 @@ def main() -> None:
         print(f"  B one collection + filter, vector search p50 {pct(lat_b, .5):6.2f} ms  p95 {pct(lat_b, .95):6.2f} ms"
               f"   (B/A p95 ratio {pct(lat_b, .95) / pct(lat_a, .95):.1f}x)")
         print(f"  mem0 Memory.search end to end (A)        p50 {pct(lat_m, .5):6.2f} ms  p95 {pct(lat_m, .95):6.2f} ms"
-              f"   ({len(lat_m)} queries; first call per scope builds mem0's Memory)")
-        print(f"  goal: p95 < 10 ms for the vector search at 100k -> A {'met' if pct(lat_a, .95) < 10 else 'MISSED'}")
+              f"   ({len(lat_m)} queries, warm)")
+        print(f"  goal (at 100k): p95 < 10 ms for the vector search -> A at {n:,}: {'met' if pct(lat_a, .95) < 10 else 'MISSED'}")
 
 
 if __name__ == "__main__":

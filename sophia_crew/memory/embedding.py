@@ -12,7 +12,52 @@ from ..engines.recruiting.embed import Embedder, default_embedder
 
 
 def local_embedder() -> Embedder:
+    """The memory embedder: local by default; ``SOPHIA_MEMORY_EMBEDDER=openai_compatible`` for a remote one."""
+    import os
+
+    if os.environ.get("SOPHIA_MEMORY_EMBEDDER", "local") == "openai_compatible":
+        return RemoteEmbedder.from_env()
     return default_embedder()
+
+
+class RemoteEmbedder:
+    """Embeddings from any OpenAI-compatible ``/v1/embeddings`` server (OpenAI, Ollama, vLLM, LM Studio) through
+    langchain-openai's ``OpenAIEmbeddings``. Settings: ``SOPHIA_EMBED_BASE_URL``, ``SOPHIA_EMBED_MODEL``,
+    ``SOPHIA_EMBED_API_KEY`` (optional for local servers)."""
+
+    def __init__(self, model: str, base_url: str | None, api_key: str | None):
+        from langchain_openai import OpenAIEmbeddings
+
+        # check_embedding_ctx_length=False: no tiktoken encoding download; the server truncates
+        self._lc = OpenAIEmbeddings(model=model, base_url=base_url, api_key=api_key or "not-needed",
+                                    check_embedding_ctx_length=False, max_retries=2)
+        self.name = f"openai-compatible:{model}"
+        self.floor = 0.0
+        self._dim: int | None = None
+
+    @classmethod
+    def from_env(cls) -> "RemoteEmbedder":
+        import os
+
+        from ..errors import ConfigError
+
+        model = os.environ.get("SOPHIA_EMBED_MODEL")
+        if not model:
+            raise ConfigError("SOPHIA_EMBED_MODEL: required when SOPHIA_MEMORY_EMBEDDER=openai_compatible")
+        return cls(model, os.environ.get("SOPHIA_EMBED_BASE_URL"), os.environ.get("SOPHIA_EMBED_API_KEY"))
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            self._dim = len(self._lc.embed_query("dimension probe"))
+        return self._dim
+
+    def embed(self, texts: list[str]):
+        import numpy as np
+
+        vecs = np.asarray(self._lc.embed_documents([t or " " for t in texts]), dtype=np.float32)
+        norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+        return vecs / np.maximum(norms, 1e-12)
 
 
 class Mem0Embedding:

@@ -82,3 +82,29 @@ def test_memory_cli_list_search_forget():
     assert gone.exit_code == 0 and "forgot 1" in gone.output
     bad = runner.invoke(app, ["memory", "list", "acct/1"])
     assert bad.exit_code == 2
+
+
+def test_remote_openai_compatible_embedder_through_langchain_openai(monkeypatch, sophia_home):
+    """A fake OpenAI-compatible /v1/embeddings server (respx) stands in for Ollama/vLLM/OpenAI."""
+    respx = pytest.importorskip("respx")
+    import httpx
+
+    def fake(request):
+        body = json.loads(request.content)
+        inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        data = [{"object": "embedding", "index": i,
+                 "embedding": [float(len(t) % 7 + 1), float("churn" in str(t)), 1.0, 0.5]} for i, t in enumerate(inputs)]
+        return httpx.Response(200, json={"object": "list", "data": data, "model": body["model"],
+                                         "usage": {"prompt_tokens": 1, "total_tokens": 1}})
+
+    monkeypatch.setenv("SOPHIA_MEMORY_EMBEDDER", "openai_compatible")
+    monkeypatch.setenv("SOPHIA_EMBED_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("SOPHIA_EMBED_MODEL", "nomic-embed-text")
+    with respx.mock(assert_all_called=True) as mock:
+        route = mock.post("http://127.0.0.1:9/v1/embeddings").mock(side_effect=fake)
+        layer = MemoryLayer(path=sophia_home / "remote-mem")
+        assert layer.embedder.name == "openai-compatible:nomic-embed-text" and layer.embedder.dim == 4
+        layer.remember("account/A003", "Brightline raised churn concerns in the QBR")
+        assert [m.text for m in layer.recall("account/A003", "churn")] == [
+            "Brightline raised churn concerns in the QBR"]
+        assert route.call_count >= 3
