@@ -76,7 +76,7 @@ def build_crew(ctx: RunContext, *, llm_override: str | None = None, llm_factory:
                  if t not in ctx.workspace.agents[spec.agent].tools]
         task_kwargs: dict[str, Any] = dict(
             name=key,
-            description=spec.description,
+            description=spec.description + _tool_hint(spec.tool_inputs, ctx.inputs),
             expected_output=spec.expected_output,
             context=[tasks[c] for c in spec.context],
             callback=ctx.task_finished,
@@ -106,6 +106,15 @@ def build_crew(ctx: RunContext, *, llm_override: str | None = None, llm_factory:
         crew_kwargs["manager_agent"] = _agent(ctx, crew_spec.manager.agent, chooser, manager=True)
         ctx.guard = _guard(ctx, crew_kwargs["manager_agent"].role)
     return Crew(**crew_kwargs), chooser
+
+
+def _tool_hint(tool_inputs: dict[str, dict[str, Any]], inputs: dict[str, Any]) -> str:
+    """The bound ``tool_inputs`` as a line an LLM agent can follow (no braces: crewAI interpolates those)."""
+    calls = []
+    for tool, args in tool_inputs.items():
+        bound = {k: v for k, v in bind_value(args, inputs).items() if v not in (None, "", [])}
+        calls.append(f"{tool}(" + ", ".join(f"{k}={v!r}" for k, v in bound.items()) + ")")
+    return ("\n\nUse these tool calls: " + "; ".join(calls) + ".") if calls else ""
 
 
 def _guard(ctx: RunContext, manager_role: str) -> DelegationGuard:

@@ -37,6 +37,8 @@ class DealForecast(BaseModel):
 
     deal_id: str
     name: str
+    owner_id: str | None = None
+    owner_name: str | None = None
     amount_usd: float
     stage: str
     forecast_category: str
@@ -76,6 +78,7 @@ class PipelineForecast(BaseModel):
     stage_stats: list[StageStats]
     deals: list[DealForecast]
     slipped_deal_ids: list[str]
+    slipped_usd: float = 0.0  # open amount of the slipped deals (any category)
     notes: list[str]
 
 
@@ -174,7 +177,8 @@ def _explain(d: pd.Series, st: StageStats, weighted: float, expected: pd.Timesta
 
 
 def forecast_pipeline(deals: pd.DataFrame, history: pd.DataFrame, *, as_of: str | date,
-                      target_usd: float | None = None, period_end: str | date | None = None) -> PipelineForecast:
+                      target_usd: float | None = None, period_end: str | date | None = None,
+                      owners: dict[str, str] | None = None) -> PipelineForecast:
     """Weight every open deal by its stage's historical win rate and roll up by forecast category.
 
     Args:
@@ -183,6 +187,7 @@ def forecast_pipeline(deals: pd.DataFrame, history: pd.DataFrame, *, as_of: str 
         as_of: the forecast date; only deals closed on or before it teach win rates.
         target_usd: quota or target for the period; coverage = open pipeline / target.
         period_end: when given, only open deals whose close date is on or before it count in the totals.
+        owners: owner_id -> display name (e.g. from ``owners.csv``), shown with each deal.
 
     Returns:
         The forecast with per-deal explanations. Deals in the ``omitted`` category are listed but not totalled.
@@ -218,8 +223,11 @@ def forecast_pipeline(deals: pd.DataFrame, history: pd.DataFrame, *, as_of: str 
         orig = d["original_close_date"]
         pushed = int((d["close_date"] - orig).days) if pd.notna(orig) else 0
         overdue = max(0, int((as_of_ts - d["close_date"]).days))
+        owner_id = str(d.get("owner_id", "")).strip() or None
         rows.append(DealForecast(
-            deal_id=d["deal_id"], name=d.get("name", ""), amount_usd=float(d["amount_usd"]), stage=d["stage"],
+            deal_id=d["deal_id"], name=d.get("name", ""), owner_id=owner_id,
+            owner_name=(owners or {}).get(owner_id) if owner_id else None,
+            amount_usd=float(d["amount_usd"]), stage=d["stage"],
             forecast_category=d["forecast_category"], win_rate=st.win_rate, weighted_usd=weighted,
             close_date=d["close_date"].date(), original_close_date=orig.date() if pd.notna(orig) else None,
             expected_close_date=expected.date() if expected is not None else None,
@@ -245,14 +253,23 @@ def forecast_pipeline(deals: pd.DataFrame, history: pd.DataFrame, *, as_of: str 
         coverage=pipeline / target_usd if target_usd else None,
         weighted_coverage=weighted_total / target_usd if target_usd else None,
         stage_stats=list(stats.values()), deals=rows,
-        slipped_deal_ids=[r.deal_id for r in rows if r.slipped], notes=notes,
+        slipped_deal_ids=[r.deal_id for r in rows if r.slipped],
+        slipped_usd=sum(r.amount_usd for r in rows if r.slipped), notes=notes,
     )
 
 
 def forecast_pipeline_files(deals_path: str | Path, history_path: str | Path, *, as_of: str | date,
-                            target_usd: float | None = None,
-                            period_end: str | date | None = None) -> PipelineForecast:
-    """:func:`forecast_pipeline` on ``deals.csv`` and ``deal_stage_history.csv`` files."""
+                            target_usd: float | None = None, period_end: str | date | None = None,
+                            owners_path: str | Path | None = None) -> PipelineForecast:
+    """:func:`forecast_pipeline` on ``deals.csv`` and ``deal_stage_history.csv`` files.
+
+    ``owners_path`` (an ``owners.csv`` with ``owner_id`` and ``name``) adds the owner's name to each deal.
+    """
     deals = _read(deals_path, DEAL_COLUMNS)
     history = _read(history_path, ["deal_id", "stage", "entered_date"])
-    return forecast_pipeline(deals, history, as_of=as_of, target_usd=target_usd, period_end=period_end)
+    owners = None
+    if owners_path is not None:
+        table = _read(owners_path, ["owner_id", "name"])
+        owners = dict(zip(table["owner_id"].str.strip(), table["name"].str.strip()))
+    return forecast_pipeline(deals, history, as_of=as_of, target_usd=target_usd, period_end=period_end,
+                             owners=owners)
