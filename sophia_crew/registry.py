@@ -100,37 +100,79 @@ def tool(
     return decorate
 
 
+def _static_index() -> dict[str, str]:
+    """Tool name -> module of ``sophia_crew.tools``, read from the source (``@tool("name")``) without importing.
+
+    Importing every tool module pulls in pandas, statsforecast, chromadb…; ``sophia crews`` and ``sophia
+    validate`` only need the names, so modules are imported when a tool is actually used.
+    """
+    global _index
+    if _index is None:
+        import ast
+        from pathlib import Path
+
+        import sophia_crew.tools as package
+
+        _index = {}
+        for path in sorted(Path(package.__path__[0]).glob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                for deco in node.decorator_list:
+                    call = deco if isinstance(deco, ast.Call) else None
+                    func = call.func if call else deco
+                    if not (isinstance(func, ast.Name) and func.id == "tool"):
+                        continue
+                    name = node.name
+                    if call and call.args and isinstance(call.args[0], ast.Constant):
+                        name = call.args[0].value
+                    for kw in (call.keywords if call else []):
+                        if kw.arg == "name" and isinstance(kw.value, ast.Constant):
+                            name = kw.value.value
+                    _index[name] = f"sophia_crew.tools.{path.stem}"
+    return _index
+
+
+_index: dict[str, str] | None = None
+
+
 def load_builtin_tools() -> None:
     """Import every module of ``sophia_crew.tools`` and the ``sophia_crew.tools`` entry points (once)."""
     global _loaded
     if _loaded:
         return
     _loaded = True
-    import pkgutil
     from importlib.metadata import entry_points
 
-    import sophia_crew.tools as package
-
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        importlib.import_module(f"sophia_crew.tools.{info.name}")
+    for module in sorted(set(_static_index().values())):
+        importlib.import_module(module)
     for ep in entry_points(group="sophia_crew.tools"):  # third-party tool packages
         importlib.import_module(ep.value.split(":")[0])
 
 
 def get_tool(name: str) -> ToolSpec:
-    """Return the tool registered under ``name``; ConfigError naming the known tools if absent."""
-    load_builtin_tools()
+    """Return the tool registered under ``name`` (importing only its module); ConfigError if unknown."""
+    if name not in _REGISTRY:
+        module = _static_index().get(name)
+        if module is not None:
+            importlib.import_module(module)
+        else:
+            load_builtin_tools()
     try:
         return _REGISTRY[name]
     except KeyError:
-        known = ", ".join(sorted(_REGISTRY)) or "none"
+        known = ", ".join(tool_names()) or "none"
         raise ConfigError(f"unknown tool {name!r} (registered: {known})") from None
 
 
 def tool_names() -> list[str]:
-    """Names of every registered tool, sorted."""
-    load_builtin_tools()
-    return sorted(_REGISTRY)
+    """Names of every tool: sophia's own (read from source), entry points, and any registered at run time."""
+    from importlib.metadata import entry_points
+
+    if list(entry_points(group="sophia_crew.tools")):
+        load_builtin_tools()
+    return sorted(set(_static_index()) | set(_REGISTRY))
 
 
 def to_jsonable(value: Any) -> Any:

@@ -20,19 +20,25 @@ def register_report_model(name: str, target: str) -> None:
 
 
 def _discover() -> None:
-    """Register every ReportBase subclass defined in the modules of this package (once)."""
+    """Register every ReportBase subclass defined in this package's modules, read from source (once).
+
+    Reading instead of importing keeps ``sophia crews`` / ``validate`` fast; a model is imported when used.
+    """
     if _discovered:
         return
     _discovered.append(True)
-    import pkgutil
+    import ast
+    from pathlib import Path
 
-    for info in pkgutil.iter_modules(__path__):
-        if info.name == "base":
+    for path in sorted(Path(__path__[0]).glob("*.py")):
+        if path.stem in ("__init__", "base"):
             continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        for obj in vars(module).values():
-            if isinstance(obj, type) and issubclass(obj, ReportBase) and obj.__module__ == module.__name__:
-                _MODELS.setdefault(obj.__name__, f"{module.__name__}:{obj.__name__}")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        local = {"ReportBase"}
+        for node in tree.body:  # classes deriving from ReportBase, directly or through a class of the module
+            if isinstance(node, ast.ClassDef) and any(isinstance(b, ast.Name) and b.id in local for b in node.bases):
+                local.add(node.name)
+                _MODELS.setdefault(node.name, f"{__name__}.{path.stem}:{node.name}")
 
 
 _discovered: list[bool] = []

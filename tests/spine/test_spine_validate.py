@@ -116,3 +116,17 @@ def test_json_schemas_export(tmp_path: Path):
     assert result.exit_code == 0, result.output
     names = {p.name for p in tmp_path.iterdir()}
     assert {"agents.schema.json", "tasks.schema.json", "crew.schema.json", "MiniReport.schema.json"} <= names
+
+
+def test_static_tool_and_report_indexes_match_what_the_modules_register():
+    """`sophia crews`/`validate` read tool and report names from source; importing must agree with it."""
+    from sophia_crew import registry
+    from sophia_crew.reports import ReportBase, get_report_model, report_model_names
+
+    index = registry._static_index()
+    registry.load_builtin_tools()
+    own = {n for n, spec in registry._REGISTRY.items() if spec.func.__module__.startswith("sophia_crew.tools.")}
+    assert own == set(index)
+    for name in report_model_names():
+        cls = get_report_model(name)
+        assert cls.__name__ == name and (issubclass(cls, ReportBase) or name == "Verdict")
