@@ -10,6 +10,7 @@ from .jd import analyze_job, analyze_job_text
 from .match import ScoreMatrix, explain, rank_jobs, score_matrix, shortlist
 from .models import AdverseImpactReport, CandidateProfile, InterviewKit, JobRequirements, MatchResult
 from .parse_resume import parse_resume, parse_resume_folder, parse_resume_text
+from .screening import RedactionAudit, Screening, UnreadableFile, candidate_key, load_jobs, screen_folder
 
 __all__ = [
     "AdverseImpactReport",
@@ -17,13 +18,18 @@ __all__ = [
     "InterviewKit",
     "JobRequirements",
     "MatchResult",
+    "RedactionAudit",
     "ScoreMatrix",
+    "Screening",
+    "UnreadableFile",
     "adverse_impact",
     "adverse_impact_csv",
     "analyze_job",
     "analyze_job_text",
+    "candidate_key",
     "explain",
     "interview_kit",
+    "load_jobs",
     "parse_resume",
     "parse_resume_folder",
     "parse_resume_text",
@@ -32,5 +38,6 @@ __all__ = [
     "redact_text",
     "score_matrix",
     "scorecard",
+    "screen_folder",
     "shortlist",
 ]

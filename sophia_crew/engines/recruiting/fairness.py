@@ -75,7 +75,8 @@ def redact(item: CandidateProfile | str) -> CandidateProfile | str:
     """
     if isinstance(item, str):
         return redact_text(item)
-    names = [item.name.value] if item.name else []
+    # The name as written plus its title/upper-case forms ("JESSICA TRAN" heads a resume, "Jessica" recurs).
+    names = sorted({item.name.value, item.name.value.title(), item.name.value.upper()}) if item.name else []
     places = [loc.value for loc in item.locations]
     clean = lambda s: redact_text(s, names, places)
     data = item.model_copy(deep=True)

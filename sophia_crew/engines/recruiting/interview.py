@@ -130,7 +130,8 @@ def scorecard(job: JobRequirements) -> Scorecard:
             attrs.append(
                 ScorecardAttribute(name=name, category=cats["skills" if r.kind == "skill" else r.kind])
             )
-    attrs += [ScorecardAttribute(**a) for a in tpl["fixed_attributes"]]
+    # A fixed trait the job already lists as a requirement ("Communication") is rated once.
+    attrs += [ScorecardAttribute(**a) for a in tpl["fixed_attributes"] if a["name"] not in seen]
     return Scorecard(
         attributes=attrs,
         rating_scale={int(k): v for k, v in tpl["rating_scale"].items()},

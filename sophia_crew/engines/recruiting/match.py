@@ -178,7 +178,8 @@ def explain(sm: ScoreMatrix, ci: int, ji: int) -> MatchResult:
                 None,
             )
             if word:
-                pos = tokens_text.find(word)
+                # the whole-word hit, not the first substring ("sales" inside "Salesforce")
+                pos = re.search(rf"(?<![\w]){re.escape(word)}(?!\w)", tokens_text).start()
                 line = cand.text[max(0, cand.text.rfind("\n", 0, pos) + 1) : pos + 120].split("\n")[0]
                 evidence.append(
                     Evidence(
@@ -247,7 +248,7 @@ def explain(sm: ScoreMatrix, ci: int, ji: int) -> MatchResult:
     sub = {
         k: (None if np.isnan(v[ci, ji]) else round(float(v[ci, ji]) * 100, 1)) for k, v in sm.parts.items()
     }
-    score = float(sm.score[ci, ji])
+    score = round(float(sm.score[ci, ji]), 1)  # float32 → the 1-decimal value the matrix holds
     missing_must = [e.requirement for e in evidence if e.must_have and e.status == "missing"]
     if score >= 70 and not missing_must:
         rec = "suggest interview (a human decides)"
