@@ -1,8 +1,8 @@
 """The offline policy: a deterministic stand-in for a language model that drives the real crewAI loop.
 
 It is *not* a language model. For the task at hand it answers crewAI's ReAct prompt with
-``Action: <tool>`` for each tool the task declares (arguments bound from kickoff inputs, earlier task
-outputs and ``tool_inputs`` in tasks.yaml), and once every tool has answered it emits
+``Action: <tool>`` for each tool the task declares (arguments bound from ``tool_inputs`` in tasks.yaml and
+from kickoff inputs named like the tool's parameters), and once every tool has answered it emits
 ``Final Answer:`` rendered from the task's Jinja2 template over the tool outputs. As a hierarchical
 manager it routes each task to the agent tasks.yaml names, through crewAI's delegation tool.
 """
