@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from sophia_crew.engines.health import churn as churn_engine
+from sophia_crew.engines.health import review
 from sophia_crew.engines.health.portfolio import (
     DEMO_TODAY,
     PortfolioHealth,
@@ -21,9 +22,10 @@ from sophia_crew.engines.health.portfolio import (
     RiskRollup,
     assess_portfolio,
 )
+from sophia_crew.engines.health.scorecard import load_scorecard, previous_as_of
 from sophia_crew.errors import InputError
 from sophia_crew.registry import tool
-from sophia_crew.resources import demo_path
+from sophia_crew.resources import demo_path, knowledge_path
 
 TENANT_DIR: Path | None = None  # None = the embedded demo tenant
 
@@ -69,6 +71,7 @@ class ChurnRiskResult(BaseModel):
 
     model_version: str | None
     model_metrics: dict[str, float]
+    model_details: dict[str, str] = {}
     note: str
     accounts: list[ChurnRow]
 
@@ -145,25 +148,53 @@ def _default_model() -> tuple[churn_engine.ChurnModel | None, str]:
         return None, f"no churn model: {exc}"
 
 
-def _portfolio(as_of: str | None = None, with_model: bool = False) -> PortfolioHealth:
+def _day(as_of: str | None) -> date:
     try:
-        day = date.fromisoformat(as_of) if as_of else DEMO_TODAY
+        return date.fromisoformat(as_of) if as_of else DEMO_TODAY
     except ValueError:
         raise InputError(f"as_of: not an ISO date (YYYY-MM-DD): {as_of!r}") from None
+
+
+@lru_cache(maxsize=8)
+def _calls(tenant: str, day: date, stamp: float) -> review.CallSignals:
+    return review.call_signals(tenant or None, day)
+
+
+def _call_signals(day: date) -> review.CallSignals:
+    """Customer-side competitor mentions on the recorded calls of the 90 days before ``day`` (cached per index)."""
+    index = (TENANT_DIR or demo_path()) / "calls" / "index.csv"
+    stamp = index.stat().st_mtime if index.is_file() else 0.0
+    return _calls(str(TENANT_DIR or ""), day, stamp)
+
+
+def _stamp(root: Path) -> tuple:
+    """Modification times of the tenant's tables and the default scorecard / plays (the cache key)."""
+    files = [*sorted(root.glob("*.csv")), root / "calls" / "index.csv",
+             knowledge_path("health_scorecards", "default.yaml"), knowledge_path("plays", "default.yaml")]
+    return tuple((str(f), f.stat().st_mtime_ns) for f in files if f.is_file())
+
+
+@lru_cache(maxsize=8)
+def _assessed(tenant: str, day: date, with_model: bool, stamp: tuple) -> PortfolioHealth:
     model, note = _default_model() if with_model else (None, "")
-    result = assess_portfolio(TENANT_DIR, day, model)
+    previous = _call_signals(previous_as_of(load_scorecard(), day))
+    result = assess_portfolio(TENANT_DIR, day, model, extra_signals=review.extra_signals(_call_signals(day)),
+                              previous_extra_signals=review.extra_signals(previous))
     if note:
         result.churn_note = note
     return result
 
 
-def _select(ids: list[str] | None, known: list[str]) -> set[str]:
-    if not ids:
-        return set(known)
-    unknown = [i for i in ids if i not in known]
-    if unknown:
-        raise InputError(f"account_ids: unknown or inactive account(s) {', '.join(unknown)}")
-    return set(ids)
+def _portfolio(as_of: str | None = None, with_model: bool = False, segment: str | None = None,
+               account_ids: list[str] | None = None) -> PortfolioHealth:
+    """The assessed portfolio (call signals included), restricted to ``segment`` / ``account_ids`` if given.
+
+    Assessments are cached per tenant, day and file modification times, so the tools of one crew run share one.
+    """
+    day = _day(as_of)
+    root = TENANT_DIR or demo_path()
+    port = _assessed(str(root), day, with_model, _stamp(Path(root))).model_copy(deep=True)
+    return review.select_accounts(port, account_ids, segment)
 
 
 @tool("account_health_scores")
@@ -191,32 +222,38 @@ def account_health_scores(as_of: str | None = None, segment: str | None = None) 
 
 
 @tool("churn_risk")
-def churn_risk(account_ids: list[str] | None = None) -> ChurnRiskResult:
+def churn_risk(account_ids: list[str] | None = None, as_of: str | None = None,
+               segment: str | None = None) -> ChurnRiskResult:
     """Calibrated churn probability per active account with the factors that raise or lower it, in plain words.
 
-    Uses the tenant's churn model (trained from its churn_history.csv on first use and saved).
+    Uses the tenant's churn model (trained from its churn_history.csv on first use and saved); returns the
+    model's version and holdout metrics, or the reason there is no model.
     """
-    port = _portfolio(with_model=True)
-    wanted = _select(account_ids, [a.account_id for a in port.accounts])
+    port = _portfolio(as_of, True, segment, account_ids)
     model, note = _default_model()
     rows = [ChurnRow(account_id=a.account_id, name=a.name, probability=a.churn.probability,
                      raises_risk=[f.text for f in a.churn.raises_risk], lowers_risk=[f.text for f in a.churn.lowers_risk],
                      warnings=a.churn.warnings)
-            for a in port.accounts if a.account_id in wanted and a.churn is not None]
+            for a in port.accounts if a.churn is not None]
     rows.sort(key=lambda r: -r.probability)
     metrics = model.meta.metrics.model_dump() if model else {}
+    details = {"design": model.meta.design, "calibration": model.meta.calibration,
+               "trained_at": model.meta.trained_at, "training_rows": str(model.meta.n_rows)} if model else {}
     return ChurnRiskResult(model_version=port.churn_model, note=note or port.churn_note,
-                           model_metrics={k: float(v) for k, v in metrics.items()}, accounts=rows)
+                           model_metrics={k: float(v) for k, v in metrics.items()}, model_details=details,
+                           accounts=rows)
 
 
 @tool("health_plays")
-def health_plays(account_ids: list[str] | None = None) -> PlaysResult:
+def health_plays(account_ids: list[str] | None = None, as_of: str | None = None,
+                 segment: str | None = None) -> PlaysResult:
     """Calls-to-action from the plays that match each account's risk pattern, value at risk and renewal calendar.
 
-    CTAs carry owner, due date, reasons and play steps; value at risk is rolled up by owner and segment.
+    CTAs carry owner, due date, reasons and play steps; value at risk is rolled up by owner and segment over the
+    portfolio (or the segment); account_ids only filters the CTAs.
     """
-    port = _portfolio(with_model=True)
-    wanted = _select(account_ids, [a.account_id for a in port.accounts])
+    port = _portfolio(as_of, True, segment)
+    wanted = {a.account_id for a in review.select_accounts(port, account_ids).accounts}
     ctas = [PlayRow(account_id=c.account_id, account_name=c.account_name, play=c.play, title=c.title,
                     priority=c.priority, owner=c.owner_name, due_date=c.due_date, reasons=c.reasons, steps=c.steps)
             for a in port.accounts if a.account_id in wanted for c in a.ctas]
@@ -226,6 +263,111 @@ def health_plays(account_ids: list[str] | None = None) -> PlaysResult:
                        arr_total_usd=port.arr_total_usd, at_risk_by_owner=port.by_owner,
                        at_risk_by_segment=port.by_segment, renewals_90d=port.renewals_90d,
                        churn_note=port.churn_note)
+
+
+class PortfolioScoresResult(BaseModel):
+    """Per-account health (worst first) with drags, trend and data gaps, the colour counts and score bins."""
+
+    as_of: date
+    scorecard: str
+    bands: dict[str, float]
+    accounts: list[review.ScoreRow]
+    counts: dict[str, int]
+    bins: dict[str, int]
+    arr_total_usd: float
+
+
+class CallSignalsResult(BaseModel):
+    """Customer-side competitor mentions on the recorded calls of the window, per account (those with calls)."""
+
+    as_of: date
+    window_days: int
+    accounts: list[review.CallSignal]
+    calls_read: int
+    failures: list[str]
+    note: str
+
+
+class SlackDigestResult(BaseModel):
+    """A planned (not sent) Slack post of the health digest, or why none was planned."""
+
+    requested: bool
+    configured: bool
+    channel: str | None
+    planned_write_id: str | None
+    status: str
+    how_to_apply: str | None
+    text: str
+
+
+@tool("health_portfolio_scores")
+def health_portfolio_scores(as_of: str | None = None, segment: str | None = None,
+                            account_ids: list[str] | None = None) -> PortfolioScoresResult:
+    """Health score, colour, the measures that drag it (points lost), trend with why, and data gaps per account.
+
+    Worst first; includes competitor mentions from recorded calls. as_of ISO date (default 2026-11-15).
+    """
+    port = _portfolio(as_of, False, segment, account_ids)
+    card = load_scorecard()
+    d = port.distribution
+    return PortfolioScoresResult(
+        as_of=port.as_of, scorecard=f"{card.name} v{card.version}",
+        bands={"green": card.bands.green, "yellow": card.bands.yellow}, accounts=review.score_rows(port),
+        counts={"red": d.red, "yellow": d.yellow, "green": d.green, "insufficient_data": d.insufficient_data},
+        bins=d.bins, arr_total_usd=port.arr_total_usd)
+
+
+@tool("health_call_signals")
+def health_call_signals(as_of: str | None = None, segment: str | None = None,
+                        account_ids: list[str] | None = None) -> CallSignalsResult:
+    """Competitor mentions by the customer on each active account's recorded calls of the last 90 days.
+
+    From the sales-coach engine over calls/index.csv; these counts feed the health score's competitor measure.
+    """
+    day = _day(as_of)
+    wanted = {a.account_id for a in _portfolio(as_of, False, segment, account_ids).accounts}
+    sig = _call_signals(day)
+    rows = [s for aid, s in sig.accounts.items() if aid in wanted]
+    rows.sort(key=lambda s: (-s.competitor_mentions, s.account_id))
+    return CallSignalsResult(
+        as_of=day, window_days=sig.window_days, accounts=rows, calls_read=sig.calls_read, failures=sig.failures,
+        note=f"{len(rows)} accounts with recorded calls in the {sig.window_days} days to {day}; accounts without "
+             "calls have no competitor measure (skipped, not zero); pre-sale calls are not counted")
+
+
+@tool("health_risk_register")
+def health_risk_register(as_of: str | None = None, segment: str | None = None,
+                         account_ids: list[str] | None = None) -> review.RiskRegister:
+    """Risk register: at-risk accounts with why, watch list, health-vs-model disagreements, data gaps,
+    ARR at risk and expected loss by owner, CSM and segment, and the 90-day renewal calendar."""
+    return review.risk_register(_portfolio(as_of, True, segment, account_ids))
+
+
+@tool("health_slack_digest", writes=True)
+def health_slack_digest(notify_slack: bool, as_of: str | None = None, segment: str | None = None,
+                        account_ids: list[str] | None = None, channel: str | None = None) -> SlackDigestResult:
+    """PLAN a Slack post of the health digest when notify_slack is true (dry-run: returns a planned-write id).
+
+    Nothing is sent until a human approves the write (`sophia writes apply <id>`).
+    """
+    from sophia_crew.integrations.settings import load_settings
+    from sophia_crew.tools.integrations import slack_post_report
+
+    port = _portfolio(as_of, True, segment, account_ids)
+    register = review.risk_register(port)
+    ctas = {a.account_id: [f"{c.title} -> {c.owner_name}, due {c.due_date}" for c in a.ctas] for a in port.accounts}
+    text = review.digest_text(register, ctas)
+    settings = load_settings()
+    configured = settings.slack_bot_token is not None
+    target = channel or settings.slack_channel
+    if not notify_slack:
+        return SlackDigestResult(requested=False, configured=configured, channel=target, planned_write_id=None,
+                                 status="not requested (notify_slack is false)", how_to_apply=None, text=text)
+    ref = slack_post_report(text, channel=target)
+    return SlackDigestResult(
+        requested=True, configured=configured, channel=target, planned_write_id=ref.id,
+        status=ref.status + ("" if configured else " (Slack not configured: set SOPHIA_SLACK_BOT_TOKEN to send it)"),
+        how_to_apply=ref.how_to_apply, text=text)
 
 
 @tool("train_churn_model")

@@ -142,7 +142,8 @@ def _distribution(accounts: list[AccountHealth]) -> ScoreDistribution:
 def assess_portfolio(tenant_dir: str | Path | None = None, as_of: date = DEMO_TODAY, model: ChurnModel | None = None,
                      *, scorecard: ScorecardConfig | None = None, plays: PlaysConfig | None = None,
                      extra_signals: dict[str, dict[str, float]] | None = None, risk_probability: float = 0.5,
-                     renewal_window_days: int = 90) -> PortfolioHealth:
+                     renewal_window_days: int = 90,
+                     previous_extra_signals: dict[str, dict[str, float]] | None = None) -> PortfolioHealth:
     """Score every active account of a tenant and roll the risk up.
 
     Args:
@@ -154,6 +155,8 @@ def assess_portfolio(tenant_dir: str | Path | None = None, as_of: date = DEMO_TO
         extra_signals: optional inputs not in the tenant (sentiment, competitor mentions) per account id.
         risk_probability: churn probability from which an account counts as at risk.
         renewal_window_days: size of the renewal calendar.
+        previous_extra_signals: the same inputs one trend period earlier (default: ``extra_signals``), so a
+            dated signal such as recent competitor mentions moves the trend only when it really changed.
 
     Returns:
         PortfolioHealth with accounts sorted worst first (insufficient data last).
@@ -162,7 +165,8 @@ def assess_portfolio(tenant_dir: str | Path | None = None, as_of: date = DEMO_TO
     scorecard = scorecard or load_scorecard()
     plays = plays or load_plays()
     now = account_signals(tenant, as_of, extra_signals)
-    before = account_signals(tenant, previous_as_of(scorecard, as_of), extra_signals)
+    before = account_signals(tenant, previous_as_of(scorecard, as_of),
+                             extra_signals if previous_extra_signals is None else previous_extra_signals)
     predictions: dict[str, ChurnPrediction] = {}
     churn_note = "no churn model supplied"
     if model is not None and now:
