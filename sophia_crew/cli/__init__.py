@@ -139,8 +139,15 @@ def kickoff_cmd(
 
 def _run_with_progress(crew: str, inputs: dict[str, Any], *, llm, workspace, out, quiet: bool = False,
                        budget: dict[str, Any] | None = None):
+    import logging
+    import os
+
     from ..runner import kickoff
 
+    if not os.environ.get("SOPHIA_DEBUG"):
+        # crewAI logs an ERROR line for every exception we raise on purpose to stop a run (bad input, budget,
+        # guard rail); sophia prints its own one-line error instead. SOPHIA_DEBUG=1 shows crewAI's logs.
+        logging.getLogger("crewai").setLevel(logging.CRITICAL)
     if quiet:
         return kickoff(crew, inputs, llm=llm, workspace=workspace, out_dir=out, trigger="cli", budget=budget)
     console = _console(stderr=True)
