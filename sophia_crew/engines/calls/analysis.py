@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from .benchmarks import BenchmarkComparison, compare_to_benchmarks
-from .importers import load_transcript
+from .folder_meta import load_call
 from .mentions import Mentions, detect_mentions
 from .metrics import compute_metrics
 from .models import CallMetrics, CallTranscript, Participant
@@ -102,17 +102,20 @@ def analyze_call(
         methodology: meddpicc | bant | spin.
         competitors: competitor names to look for (None: knowledge/calls/competitors.yaml).
         format: force the importer (see :func:`load_transcript`).
-        call_type: discovery|demo|negotiation|qbr, for call-type-specific benchmarks.
+        call_type: discovery|demo|negotiation|qbr, for call-type-specific benchmarks (default: from an
+            ``index.csv`` next to the file, see :func:`~.folder_meta.load_call`, which also supplies the
+            date, call id and rep there).
         monologue_threshold_s: monologues longer than this are listed.
 
     Raises:
         InputError: unreadable or malformed transcript, unknown methodology.
     """
-    t = load_transcript(path, format=format, reps=reps)
+    t, indexed_type, rep = load_call(path, format=format, reps=reps)
     return analyze_transcript(
         t,
         methodology=methodology,
         competitors=competitors,
-        call_type=call_type,
+        call_type=call_type or indexed_type,
+        rep=rep,
         monologue_threshold_s=monologue_threshold_s,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -12,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ...errors import InputError, SophiaError
 from .analysis import CallAnalysis, analyze_transcript
 from .benchmarks import RepTrend, rep_trends
-from .importers import apply_reps, load_transcript
+from .folder_meta import load_call, read_index, read_owners
 
 TRANSCRIPT_SUFFIXES = {".json", ".vtt", ".srt", ".txt", ".nlp"}
 
@@ -54,26 +53,6 @@ class FolderAnalysis(_Model):
     rows: list[CallRow]
     reps: list[RepTrend]
     failures: list[CallFailure] = Field(default_factory=list)
-
-
-def _index(folder: Path) -> dict[str, dict[str, str]]:
-    """``index.csv`` rows keyed by file name (demo-tenant layout), if present."""
-    path = folder / "index.csv"
-    if not path.is_file():
-        return {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    if rows and "file" not in rows[0]:
-        raise InputError(f"{path}: column 'file' missing")
-    return {Path(r["file"]).name: r for r in rows}
-
-
-def _owners(folder: Path) -> dict[str, str]:
-    path = folder.parent / "owners.csv"
-    if not path.is_file():
-        return {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {r.get("owner_id", ""): r.get("name", "") for r in csv.DictReader(fh)}
 
 
 def _row(a: CallAnalysis, file: str) -> CallRow:
@@ -118,29 +97,21 @@ def analyze_folder(
     root = Path(folder)
     if not root.is_dir():
         raise InputError(f"{root}: not a folder")
-    index = _index(root)
-    owners = _owners(root)
+    index = read_index(root)
+    owners = read_owners(root)
     files = sorted(p for p in root.iterdir() if p.is_file() and p.suffix.lower() in TRANSCRIPT_SUFFIXES)
     if not files:
         raise InputError(f"{root}: no transcript files ({', '.join(sorted(TRANSCRIPT_SUFFIXES))})")
     reps = list(reps) if reps else None
     calls, rows, failures, trend_rows = [], [], [], []
     for f in files:
-        meta = index.get(f.name, {})
         try:
-            t = load_transcript(f, format=meta.get("format") or None, reps=reps)
-            if not reps and owners and all(p.role == "unknown" for p in t.participants):
-                t = apply_reps(t, owners.values())  # everyone in owners.csv works for the selling company
-            if meta.get("date") and t.date is None:
-                t = t.model_copy(update={"date": date.fromisoformat(meta["date"])})
-            if meta.get("call_id"):
-                t = t.model_copy(update={"call_id": meta["call_id"]})
-            rep = owners.get(meta.get("rep_owner_id", "")) or meta.get("rep_owner_id") or None
+            t, call_type, rep = load_call(f, reps=reps, index=index, owners=owners)
             a = analyze_transcript(
                 t,
                 methodology=methodology,
                 competitors=competitors,
-                call_type=meta.get("call_type") or None,
+                call_type=call_type,
                 rep=rep,
                 monologue_threshold_s=monologue_threshold_s,
             )
