@@ -22,9 +22,22 @@ class CrewHandle:
 
     def run(self, *, llm: str | None = None, out_dir: str | Path | None = None, **inputs: Any):
         """Run the crew and return the full :class:`~sophia_crew.runner.RunResult`."""
+        import asyncio
+
         from .runner import kickoff
 
-        return kickoff(self.name, inputs, llm=llm, workspace=self.workspace, out_dir=out_dir, trigger="api")
+        def go():
+            return kickoff(self.name, inputs, llm=llm, workspace=self.workspace, out_dir=out_dir, trigger="api")
+
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return go()
+        # inside a running event loop (Jupyter): crewAI refuses a synchronous kickoff there, so use a thread
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(go).result()
 
     def kickoff(self, *, llm: str | None = None, out_dir: str | Path | None = None, **inputs: Any) -> Any:
         """Run the crew and return its typed report."""

@@ -280,6 +280,9 @@ def runs_show(run_id: str = typer.Argument(..., help="Run id (a unique prefix is
 SUB_APPS = [
     ("sophia_crew.cli.approvals", "app", "approvals"),
     ("sophia_crew.cli.memory", "app", "memory"),
+    ("sophia_crew.cli.schedule", "schedule_app", "schedule"),
+    ("sophia_crew.cli.schedule", "scheduler_app", "scheduler"),
+    ("sophia_crew.cli.mcp", "mcp_app", "mcp"),
     ("sophia_crew.cli.research", "app", "research"),
     ("sophia_crew.cli.integrations", "sync_app", "sync"),
     ("sophia_crew.cli.integrations", "integrations_app", "integrations"),

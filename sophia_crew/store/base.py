@@ -6,6 +6,7 @@ SQLite under the data directory by default; any SQLAlchemy URL via ``SOPHIA_DATA
 from __future__ import annotations
 
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +23,8 @@ TABLE_MODULES = [
     "sophia_crew.store.models",
     "sophia_crew.orchestration.approvals",
     "sophia_crew.orchestration.manager",
+    "sophia_crew.scheduler.models",
+    "sophia_crew.mcp_server.tokens",
 ]
 
 
@@ -37,9 +40,13 @@ def database_url() -> str:
     return os.environ.get("SOPHIA_DATABASE_URL") or f"sqlite:///{data_dir() / 'sophia.db'}"
 
 
+_engine_lock = threading.Lock()
+
+
 def get_engine(url: str | None = None) -> Engine:
-    """Engine for ``url`` (default :func:`database_url`, read now), with every table created."""
-    return _engine(url or database_url())
+    """Engine for ``url`` (default :func:`database_url`, read now), with every table created (thread-safe)."""
+    with _engine_lock:  # two threads must not race on CREATE TABLE for a new database
+        return _engine(url or database_url())
 
 
 @lru_cache(maxsize=8)
