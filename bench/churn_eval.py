@@ -6,6 +6,25 @@ Stratified 80/20 split with random_state=0. Every model is fitted on the 80% tra
 its design by 5-fold CV on that train split (printed here), never looking at the test split.
 Baselines: logistic regression on one-hot + standard-scaled inputs, and HistGradientBoosting (defaults) on
 one-hot inputs. Both read the same validated table (TotalCharges blank -> 0, see the telco mapping).
+The test split has only 1,409 rows, so the run also prints a bootstrap 95% interval of our test ROC-AUC and of its
+paired difference to each baseline (same resampled rows for both models): differences of a few thousandths are noise.
+
+Tried against the 0.86 goal (2026-11-25; selection by 5-fold CV on the train split only; CV = pooled out-of-fold
+ROC-AUC, test = the 20% split; none of these was adopted because none beats the current ensemble on CV):
+  logistic on splines + log1p(tenure), log1p(TotalCharges)      CV .8464-.8472  test .8588-.8592
+  + category crosses (Contract x InternetService / PaymentMethod / tenure bucket, InternetService x tenure bucket)
+                                                                 CV .8451-.8460  test .8571-.8586
+  + all pairwise interactions (C .001-.01)                       CV .8303-.8419  test .8395-.8509
+  HistGradientBoosting native categoricals / TargetEncoder, tenure monotone, early stopping, slow/shallow
+                                                                 CV .8471-.8484  test .8480-.8520
+  + price residual (MonthlyCharges minus a linear fit on the services) or tenure-spline x Contract/InternetService
+                                                                 CV .8463-.8471  test .8562-.8591
+  bagged small MLP (alpha 3, 10); RBF (Nystroem) logistic        CV .8429-.8461  test .8525-.8567
+  averages logistic + HGB (weights .3-.9) or + MLP               CV .8470-.8491  test .8523-.8589
+  current ensemble uncalibrated / sigmoid / isotonic (5-fold)    CV .8489/.8489/.8474 (Brier .1334/.1345/.1338)
+                                                                 test .8556/.8557/.8557 (Brier .1318/.1332/.1318)
+CV prefers the 50/50 average (the current ensemble), the test split prefers logistic alone; the gap is within
+the test-split noise printed below. No honest choice reached 0.86 on this split.
 """
 
 from __future__ import annotations
@@ -14,10 +33,12 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_score, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
@@ -53,17 +74,19 @@ def main(path: Path) -> int:
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.2, stratify=y, random_state=0)
     print(f"telco: {len(X)} rows, churn rate {y.mean():.3f}; train {len(X_tr)}, test {len(X_te)} (seed 0)")
     cv = StratifiedKFold(5, shuffle=True, random_state=0)
-    rows = []
+    rows, test_proba = [], []
     for name, model in baselines(mapping).items():
         started = time.perf_counter()
         with threadpool_limits(limits=1):
             cv_auc = cross_val_score(model, X_tr, y_tr, cv=cv, scoring="roc_auc").mean()
             fitted = model.fit(X_tr, y_tr)
-        rows.append((name, cv_auc, evaluate(y_te, predict_proba(fitted, X_te)), time.perf_counter() - started))
+        test_proba.append(predict_proba(fitted, X_te))
+        rows.append((name, cv_auc, evaluate(y_te, test_proba[-1]), time.perf_counter() - started))
     started = time.perf_counter()
     ours = fit_pipeline(X_tr, y_tr, mapping)  # design chosen by 5-fold CV on X_tr only
+    test_proba.append(predict_proba(ours, X_te))
     rows.append((f"ours ({ours.design_}, calibrated {ours.method})", ours.design_cv_[ours.design_],
-                 evaluate(y_te, predict_proba(ours, X_te)), time.perf_counter() - started))
+                 evaluate(y_te, test_proba[-1]), time.perf_counter() - started))
     print("design selection, 5-fold CV ROC-AUC on the train split (uncalibrated): "
           + ", ".join(f"{k} {v:.4f}" for k, v in ours.design_cv_.items()))
     print(f"\n{'model':38s} {'train-CV ROC-AUC':>16s} {'ROC-AUC':>8s} {'PR-AUC':>7s} {'Brier':>7s} {'secs':>6s}")
@@ -76,8 +99,28 @@ def main(path: Path) -> int:
           f" (lower Brier is better)")
     print(f"goal ROC-AUC >= 0.86: {'met' if ours['roc_auc'] >= 0.86 else 'NOT met'}; "
           f"beats both baselines on ROC-AUC: {ours['roc_auc'] > best_auc}; on Brier: {ours['brier'] < best_brier}")
+    print(test_noise(y_te.to_numpy(), test_proba, [r[0] for r in rows]))
     second_table()
     return 0
+
+
+def test_noise(y, probas, names, reps: int = 1000) -> str:
+    """Bootstrap 95% intervals over test rows: our ROC-AUC, and ours minus each baseline (paired resamples)."""
+    rng = np.random.default_rng(0)
+    ours, diffs = [], [[] for _ in probas[:-1]]
+    for _ in range(reps):
+        idx = rng.integers(0, len(y), len(y))
+        if y[idx].min() == y[idx].max():
+            continue
+        auc = roc_auc_score(y[idx], probas[-1][idx])
+        ours.append(auc)
+        for d, p in zip(diffs, probas[:-1]):
+            d.append(auc - roc_auc_score(y[idx], p[idx]))
+    lines = [f"\ntest-split noise ({reps} bootstrap resamples of the test rows, 95% intervals):",
+             f"  ours ROC-AUC {np.percentile(ours, 2.5):.4f} .. {np.percentile(ours, 97.5):.4f}"]
+    lines += [f"  ours - {name}: {np.percentile(d, 2.5):+.4f} .. {np.percentile(d, 97.5):+.4f}"
+              for name, d in zip(names[:-1], diffs)]
+    return "\n".join(lines)
 
 
 def second_table() -> None:
