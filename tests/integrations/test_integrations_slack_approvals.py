@@ -1,0 +1,37 @@
+"""A consensus tie decided from Slack: the approval message reaches the (fake) Slack API with one button per
+option; the click payload decides it once and completes the waiting run."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "spine"))
+import spine_support  # noqa: E402
+
+from sophia_crew.errors import InputError  # noqa: E402
+from sophia_crew.orchestration.slack_approvals import OPTION, handle_slack_action, post_approval  # noqa: E402
+from sophia_crew.runner import kickoff  # noqa: E402
+from sophia_crew.store.repo import RunStore  # noqa: E402
+
+
+def test_consensus_tie_is_decided_by_a_slack_button(slack, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    result = kickoff("mini_tie", {"numbers_file": str(spine_support.MINI_WS / "numbers.txt")},
+                     workspace=spine_support.MINI_WS)
+    assert result.status == "waiting_approval"
+    post_approval(result.approval_id, settings=slack.settings)
+    [post] = slack.fake.posts
+    buttons = post["blocks"][1]["elements"]
+    assert [b["text"]["text"] for b in buttons] == ["high", "low", "Reject"]
+    click = {"type": "block_actions", "user": {"id": "U1", "username": "maria"},
+             "actions": [{"action_id": f"{OPTION}_1", "value": buttons[1]["value"]}]}
+    done = handle_slack_action(f"payload={json.dumps(click)}")
+    assert done["status"] == "done" and done["decided_by"] == "slack:maria"
+    run = RunStore().get_run(result.run_id)
+    assert run["status"] == "succeeded" and run["result"]["consensus"]["human_decision"] == "low"
+    with pytest.raises(InputError, match="already decided"):  # a second click does nothing
+        handle_slack_action(click)
