@@ -8,7 +8,8 @@ from typing import Optional
 
 import typer
 
-app = typer.Typer(help="Pending approvals: consensus ties, planned writes, delegation plans.", no_args_is_help=True)
+app = typer.Typer(help="Pending approvals: consensus ties and planned outbound writes (CRM updates, Slack posts).",
+                  no_args_is_help=True)
 
 
 def _who(by: Optional[str]) -> str:
@@ -20,11 +21,14 @@ def list_cmd(status: str = typer.Option("pending", help="pending, approved, reje
     """List approvals."""
     from rich.table import Table
 
-    from ..orchestration.approvals import Approvals
+    from ..orchestration.approvals import Approvals, pending_writes
     from . import _console
 
     table = Table("id", "kind", "status", "requested", "run", "title")
-    for a in Approvals().list(None if status == "all" else status):
+    rows = Approvals().list(None if status == "all" else status)
+    if status in ("pending", "all"):
+        rows += pending_writes()
+    for a in rows:
         table.add_row(a["id"], a["kind"], a["status"], f"{a['requested_at']:%Y-%m-%d %H:%M}", a["run_id"] or "",
                       a["title"])
     _console().print(table)
@@ -46,11 +50,11 @@ def show_cmd(approval_id: str) -> None:
 
 def _decide(approval_id: str, approve: bool, by: Optional[str], decision: Optional[str], note: Optional[str]) -> None:
     from ..errors import SophiaError
-    from ..orchestration.approvals import Approvals
+    from ..orchestration.approvals import decide_any
     from . import _console, fail
 
     try:
-        a = Approvals().decide(approval_id, approve=approve, by=_who(by), decision=decision, note=note)
+        a = decide_any(approval_id, approve=approve, by=_who(by), decision=decision, note=note)
     except SophiaError as exc:
         fail(exc)
     _console().print(f"{a['id']}: {a['status']} — {json.dumps(a['result'], default=str)}")

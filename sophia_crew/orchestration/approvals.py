@@ -133,6 +133,29 @@ class Approvals:
         return ids
 
 
+def pending_writes(url: str | None = None) -> list[dict[str, Any]]:
+    """Planned outbound writes waiting for approval, shaped like approvals (kind ``write``)."""
+    from ..integrations.writes import list_writes
+
+    return [{"id": w.id, "kind": "write", "status": "pending", "requested_at": w.created_at, "run_id": None,
+             "title": w.diff_text().splitlines()[0]} for w in list_writes("planned", url)]
+
+
+def decide_any(approval_id: str, *, approve: bool, by: str, decision: str | None = None,
+               note: str | None = None, url: str | None = None) -> dict[str, Any]:
+    """Decide an approval, or a planned write (apply it once / reject it) when the id is a write's."""
+    try:
+        return Approvals(url).decide(approval_id, approve=approve, by=by, decision=decision, note=note)
+    except InputError as exc:
+        if "no approval" not in str(exc):
+            raise
+    from ..integrations.writes import apply_write, get_write, reject_write
+
+    get_write(approval_id, url)  # InputError naming the id when it is neither
+    done = apply_write(approval_id, by, url) if approve else reject_write(approval_id, by, url)
+    return {"id": done.id, "status": done.status, "result": done.result or {"error": done.error}}
+
+
 def _load_handlers() -> None:
     # modules that register resume handlers
     import importlib

@@ -35,3 +35,25 @@ def test_consensus_tie_is_decided_by_a_slack_button(slack, monkeypatch, tmp_path
     assert run["status"] == "succeeded" and run["result"]["consensus"]["human_decision"] == "low"
     with pytest.raises(InputError, match="already decided"):  # a second click does nothing
         handle_slack_action(click)
+
+
+def test_planned_writes_wait_in_sophia_approvals_and_apply_once(slack, monkeypatch):
+    from typer.testing import CliRunner
+
+    from sophia_crew.cli import app
+    from sophia_crew.integrations.writes import get_write, plan_write
+
+    for key, value in {"SOPHIA_SLACK_BOT_TOKEN": slack.settings.secret("slack_bot_token"),
+                       "SOPHIA_SLACK_BASE_URL": slack.url + "/api/", "SOPHIA_SLACK_CHANNEL": "C0REVOPS01",
+                       "SOPHIA_HTTP_BACKOFF_SECONDS": "0.01"}.items():
+        monkeypatch.setenv(key, value)
+    write = plan_write("slack", "post_message", {"channel": "C0REVOPS01"}, {"text": "Weekly health digest"})
+    runner = CliRunner()
+    listed = runner.invoke(app, ["approvals", "list"])
+    assert write.id in listed.output and "write" in listed.output
+    assert slack.fake.posts == []  # planned, not sent
+    out = runner.invoke(app, ["approvals", "approve", write.id, "--by", "ops"])
+    assert out.exit_code == 0, out.output
+    assert get_write(write.id).status == "applied" and len(slack.fake.posts) == 1
+    again = runner.invoke(app, ["approvals", "approve", write.id, "--by", "ops"])
+    assert len(slack.fake.posts) == 1 and "applied" in again.output  # a retry never sends twice
