@@ -98,3 +98,7 @@ class ChromaEmbedding:
 
     def get_config(self) -> dict[str, Any]:
         return {}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> "ChromaEmbedding":
+        return ChromaEmbedding(local_embedder())

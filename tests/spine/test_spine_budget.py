@@ -18,12 +18,6 @@ MINI = spine_support.MINI_WS
 NUMBERS = str(MINI / "numbers.txt")
 
 
-@pytest.fixture(autouse=True)
-def sophia_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOPHIA_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv("SOPHIA_DATABASE_URL", raising=False)
-
 
 def act(tool, args):
     return f"Thought: t\nAction: {tool}\nAction Input: {json.dumps(args)}"

@@ -24,13 +24,6 @@ MINI = spine_support.MINI_WS
 NUMBERS = str(MINI / "numbers.txt")  # mean 13.375
 
 
-@pytest.fixture(autouse=True)
-def sophia_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOPHIA_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv("SOPHIA_DATABASE_URL", raising=False)
-    return tmp_path / "home"
-
 
 def spec(policy: str, weights=(1, 1, 1), quorum=None, min_confidence=0.0) -> ConsensusSpec:
     return ConsensusSpec(question="At risk?", options=["yes", "no"], tool="t", policy=policy, quorum=quorum,

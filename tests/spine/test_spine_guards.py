@@ -15,11 +15,6 @@ MINI = spine_support.MINI_WS
 NUMBERS = str(MINI / "numbers.txt")
 
 
-@pytest.fixture(autouse=True)
-def sophia_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOPHIA_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-
 
 def delegate(coworker: str, task: str = "Compute the statistics") -> str:
     args = {"task": task, "context": f"file {NUMBERS}", "coworker": coworker}

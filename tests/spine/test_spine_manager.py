@@ -20,12 +20,6 @@ MINI = spine_support.MINI_WS
 REQUESTS = Path(__file__).resolve().parents[1] / "fixtures" / "routing" / "requests.yaml"
 
 
-@pytest.fixture(autouse=True)
-def sophia_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOPHIA_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv("SOPHIA_DATABASE_URL", raising=False)
-
 
 def test_routing_accuracy_on_the_labelled_set_is_at_least_95_percent():
     data = yaml.safe_load(REQUESTS.read_text())

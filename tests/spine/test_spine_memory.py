@@ -19,13 +19,6 @@ MINI = spine_support.MINI_WS
 NUMBERS = str(MINI / "numbers.txt")
 
 
-@pytest.fixture(autouse=True)
-def sophia_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOPHIA_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv("SOPHIA_DATABASE_URL", raising=False)
-    return tmp_path / "home"
-
 
 def test_facts_from_one_crew_are_recalled_by_another_in_the_same_scope_only():
     first = kickoff("mini_memo", {"numbers_file": NUMBERS, "account_id": "A001"}, workspace=MINI)

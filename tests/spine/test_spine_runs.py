@@ -24,13 +24,6 @@ MINI = spine_support.MINI_WS
 NUMBERS = MINI / "numbers.txt"  # 4, 12, 7.5, 30
 
 
-@pytest.fixture(autouse=True)
-def sophia_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOPHIA_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("SOPHIA_DATABASE_URL", raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    return tmp_path / "home"
-
 
 def test_offline_sequential_run_calls_tools_and_validates_the_report(tmp_path):
     result = kickoff("mini", {"numbers_file": str(NUMBERS), "threshold": "10"}, workspace=MINI,

@@ -16,11 +16,6 @@ NUMBERS = str(MINI / "numbers.txt")  # 4, 12, 7.5, 30
 GOOD_REPORT = {"count": 4, "mean": 13.375, "above_threshold": 2, "summary": "4 numbers; mean 13.375; 2 above 10."}
 
 
-@pytest.fixture(autouse=True)
-def sophia_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOPHIA_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-
 
 def action(tool: str, args: dict) -> str:
     return f"Thought: I need {tool}\nAction: {tool}\nAction Input: {json.dumps(args)}"
