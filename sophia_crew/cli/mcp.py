@@ -40,8 +40,14 @@ def serve_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="HTTP bind address (loopback by default)."),
     scope: str = typer.Option("read", "--scope", help="stdio only: read, or write to allow planning writes."),
     json_response: bool = typer.Option(False, "--json-response", help="HTTP: answer each call with plain JSON "
-                                       "instead of an SSE stream (faster for tools; no progress during long "
-                                       "kickoffs)."),
+                                       "instead of an SSE stream (about half the server CPU per call; an SSE "
+                                       "stream only matters for progress messages during a call, which this "
+                                       "server does not send)."),
+    stateless: bool = typer.Option(False, "--stateless", help="HTTP: no MCP session between requests (any "
+                                   "worker answers any request; no server-initiated notifications)."),
+    workers: int = typer.Option(1, "--workers", help="HTTP: server processes (more than 1 needs --stateless; "
+                                "they share tokens and rate limits)."),
+    access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="HTTP: a log line per request."),
     workspace: Path | None = WorkspaceOpt,
 ) -> None:
     """Serve MCP on stdio (for a client that launches this command) or over HTTP with bearer tokens."""
@@ -54,9 +60,15 @@ def serve_cmd(
 
             raise InputError(f"--scope: expected read or write, got {scope!r}")
         if http:
+            if workers > 1 and not stateless:
+                from ..errors import InputError
+
+                raise InputError("--workers: more than one worker needs --stateless (an MCP session lives in "
+                                 "one process)")
             _console(stderr=True).print(f"MCP over streamable HTTP at http://{host}:{port}/mcp "
                                         "(bearer token required: `sophia mcp token create`)")
-            serve_http(workspace, host=host, port=port, json_response=json_response)
+            serve_http(workspace, host=host, port=port, json_response=json_response, stateless=stateless,
+                       workers=workers, access_log=access_log)
         else:
             serve_stdio(workspace, scope=scope)
     except SophiaError as exc:

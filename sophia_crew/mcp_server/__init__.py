@@ -2,6 +2,7 @@
 
     sophia mcp token create --scope read        # prints a bearer token once
     sophia mcp serve --http --port 8765         # http://127.0.0.1:8765/mcp
+    sophia mcp serve --http --stateless --json-response --workers 2   # for many concurrent clients
     sophia mcp serve                            # stdio
 """
 
@@ -9,6 +10,7 @@ from .server import Caller, SophiaMCP, build_server, crew_input_schema, error_re
 from .tokens import TokenInfo, TokenStore
 from .transport import (
            RateLimitMiddleware,
+           SharedTokenBuckets,
            StoreTokenVerifier,
            TokenBuckets,
            build_http_app,
@@ -16,6 +18,6 @@ from .transport import (
            serve_stdio,
 )
 
-__all__ = ["Caller", "RateLimitMiddleware", "SophiaMCP", "StoreTokenVerifier", "TokenBuckets", "TokenInfo",
-           "TokenStore", "build_http_app", "build_server", "crew_input_schema", "error_result", "serve_http",
+__all__ = ["Caller", "RateLimitMiddleware", "SharedTokenBuckets", "SophiaMCP", "StoreTokenVerifier", "TokenBuckets",
+           "TokenInfo", "TokenStore", "build_http_app", "build_server", "crew_input_schema", "error_result", "serve_http",
            "serve_stdio"]

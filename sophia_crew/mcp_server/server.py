@@ -5,7 +5,9 @@
   they only PLAN a write (a human applies it: ``sophia writes apply ID``);
 * every crew is a tool ``kickoff_<crew>`` that runs :func:`sophia_crew.runner.kickoff` (``trigger="mcp"``)
   in a worker thread and returns the structured report;
-* runs and knowledge files are resources, common asks are prompts (:mod:`.content`).
+* runs and knowledge files are resources, common asks are prompts (:mod:`.content`);
+* ``server_info`` (MCP only, not a crew tool) tells a client what its token may do: the cheapest call
+  there is, so a health check and the protocol-overhead load test (``bench/mcp_load.py``) use it.
 
 Errors are tool results with ``isError`` and ``structuredContent = {"error": {"type", "message", ...}}``.
 """
@@ -23,7 +25,7 @@ from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from mcp.server.fastmcp import FastMCP
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from mcp.types import Tool as MCPTool
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, IntegrationError, RunFailed, SophiaError
 from ..redact import redact
@@ -32,6 +34,7 @@ from ..registry import ToolSpec, get_tool, to_jsonable, tool_names
 log = logging.getLogger("sophia_crew.mcp")
 
 CREW_PREFIX = "kickoff_"
+SERVER_INFO = "server_info"
 INPUT_TYPES = {"str": {"type": "string"}, "path": {"type": "string", "description": "a file or folder path"},
                "date": {"type": "string", "format": "date"}, "int": {"type": "integer"},
                "float": {"type": "number"}, "bool": {"type": "boolean"}, "list": {"type": "array"}}
@@ -108,6 +111,11 @@ class SophiaMCP(FastMCP):
         # and rich tracebacks cost ~0.2 s of event-loop time each. Entry points configure plain logging.
         for handler in [h for h in logging.root.handlers if h not in before]:
             logging.root.removeHandler(handler)
+        # serverInfo.version is ours; left empty, the SDK reads the mcp package's metadata from disk on every
+        # stateless request (a fifth of the server's CPU per call under load).
+        from .. import __version__
+
+        self._mcp_server.version = __version__
         self.workspace = workspace
         self.local_scopes = frozenset(local_scopes or {"read"})
         self._runs = anyio.CapacityLimiter(max_concurrent_runs)
@@ -137,7 +145,34 @@ class SophiaMCP(FastMCP):
                            inputSchema=crew_input_schema(crew),
                            annotations=ToolAnnotations(readOnlyHint=not writes, openWorldHint=False))
             entries[tool.name] = _Entry(tool, writes, crew=crew_name)
+        if SERVER_INFO not in entries:  # a registered tool of that name wins
+            entries[SERVER_INFO] = self._server_info_entry(entries)
         return entries
+
+    def _server_info_entry(self, entries: dict[str, _Entry]) -> _Entry:
+        from .. import __version__
+
+        crews = sorted(e.crew for e in entries.values() if e.crew)
+        tools = sorted(n for n, e in entries.items() if e.spec is not None)
+        write_tools = sorted(n for n, e in entries.items() if e.needs_write)
+
+        class ServerInfoArgs(BaseModel):
+            pass
+
+        def server_info() -> dict[str, Any]:
+            caller = self.caller()
+            return {"server": "sophia_crew", "version": __version__, "scopes": sorted(caller.scopes),
+                    "crews": crews, "tools": len(tools),
+                    "write_tools": write_tools if caller.can_write else [],
+                    "write_tools_hidden": 0 if caller.can_write else len(write_tools)}
+
+        spec = ToolSpec(name=SERVER_INFO, func=server_info, args_model=ServerInfoArgs,
+                        description="What this server offers your token: version, your scopes, crews, number "
+                                    "of tools and the write tools you may plan (none for a read token).")
+        tool = MCPTool(name=SERVER_INFO, description=spec.description,
+                       inputSchema=ServerInfoArgs.model_json_schema(),
+                       annotations=ToolAnnotations(readOnlyHint=True, idempotentHint=True, openWorldHint=False))
+        return _Entry(tool, False, spec=spec)
 
     def caller(self) -> Caller:
         """The current request's caller (HTTP: from its bearer token; otherwise the local scopes)."""

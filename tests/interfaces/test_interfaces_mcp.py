@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import multiprocessing
+
 import anyio
 import httpx
 import pytest
@@ -12,7 +15,16 @@ from mcp.shared._httpx_utils import create_mcp_http_client
 from mcp.shared.memory import create_connected_server_and_client_session
 from typer.testing import CliRunner
 
-from sophia_crew.mcp_server import TokenBuckets, TokenStore, build_http_app, build_server
+from sophia_crew.errors import InputError
+from sophia_crew.mcp_server import (
+    SharedTokenBuckets,
+    TokenBuckets,
+    TokenStore,
+    build_http_app,
+    build_server,
+    serve_http,
+)
+from sophia_crew.mcp_server import transport as mcp_transport
 from sophia_crew.store.repo import RunStore
 
 
@@ -41,11 +53,11 @@ def in_memory(server, body):
 def over_http(url, token, body):
     async def main():
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        async with create_mcp_http_client(headers=headers) as http:
-            async with streamable_http_client(url, http_client=http) as (read, write, _):
-                async with ClientSession(read, write) as client:
-                    await client.initialize()
-                    return await body(client)
+        async with (create_mcp_http_client(headers=headers) as http,
+                    streamable_http_client(url, http_client=http) as (read, write, _),
+                    ClientSession(read, write) as client):
+            await client.initialize()
+            return await body(client)
 
     return anyio.run(main)
 
@@ -196,3 +208,76 @@ def test_token_cli_creates_lists_and_revokes():
     assert bad.exit_code == 2 and "--scope" in bad.output
     serve = runner.invoke(mcp_app, ["serve", "--scope", "root"])
     assert serve.exit_code == 2 and "expected read or write" in serve.output
+
+
+def _take_twice(path: str) -> list[float]:
+    buckets = SharedTokenBuckets(path)
+    return [buckets.take("tok1", 10), buckets.take("tok1", 10)]
+
+
+def test_shared_token_buckets_are_one_budget_across_processes(tmp_path):
+    path = str(tmp_path / "rate_limits.bin")
+    # 10 requests a minute: a burst of 1, then one every 6 s. Two processes asking twice each get ONE
+    # request through between them (per-process buckets would let each process through once).
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        waits = [w for ws in pool.map(_take_twice, [path, path]) for w in ws]
+    assert sorted(w == 0.0 for w in waits) == [False, False, False, True]
+    assert all(0 < w <= 6.0 for w in waits if w)
+    here = SharedTokenBuckets(path)
+    assert here.take("tok1", 10) > 0  # this process sees the same bucket
+    assert here.take("tok2", 10) == 0.0  # another token has its own budget
+    here.close()
+
+
+def test_http_stateless_json_worker_app_enforces_auth_scopes_and_shared_rate_limits(ws, tmp_path, monkeypatch):
+    """The app each ``--workers N`` process builds (from the environment): stateless, JSON, shared limits."""
+    monkeypatch.setattr(mcp_transport, "_freeze_startup_heap", lambda: None)  # keep the test process's GC as is
+    monkeypatch.setattr(mcp_transport, "_plain_logging", lambda level: None)
+    monkeypatch.setenv(mcp_transport.ENV_CONFIG, json.dumps({
+        "workspace": str(ws), "host": "127.0.0.1", "port": 8765, "log_level": "WARNING",
+        "buckets_path": str(tmp_path / "rate_limits.bin"), "stateless": True, "json_response": True}))
+    store = TokenStore()
+    read_token, _ = store.create("read")
+    write_token, _ = store.create("write")
+    slow, _ = store.create("read", rate_per_min=20)
+    init = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}
+    accept = {"Accept": "application/json, text/event-stream"}
+
+    async def body(client):
+        info = await client.call_tool("server_info", {})
+        stats = await client.call_tool("spine_stats", {"numbers_file": str(ws / "numbers.txt")})
+        write = await client.call_tool("crm_log_note", {"system": "hubspot", "record_id": "1", "body": "x"})
+        return info.structuredContent, stats.structuredContent, write
+
+    with ServerThread(mcp_transport.http_app_from_env()) as srv:
+        info, stats, write = over_http(srv.url, read_token, body)
+        write_info = over_http(srv.url, write_token, lambda c: c.call_tool("server_info", {}))
+        plain = httpx.post(srv.url, json=init, headers={**accept, "Authorization": f"Bearer {read_token}"})
+        missing = httpx.post(srv.url, json=init, headers=accept)
+        codes = [httpx.post(srv.url, json=init, headers={**accept, "Authorization": f"Bearer {slow}"}).status_code
+                 for _ in range(3)]
+        # the limit lives in the shared file: a second worker (here: another handle on it) sees it spent
+        assert SharedTokenBuckets(tmp_path / "rate_limits.bin").take(store.verify(slow).id, 20) > 0
+
+    assert stats["total"] == 53.5
+    assert (info["server"], info["scopes"]) == ("sophia_crew", ["read"]) and "mini" in info["crews"]
+    assert info["write_tools"] == [] and info["write_tools_hidden"] >= 2
+    assert write.isError and write.structuredContent["error"]["type"] == "forbidden"
+    assert write_info.structuredContent["scopes"] == ["read", "write"]
+    assert "crm_log_note" in write_info.structuredContent["write_tools"]
+    # stateless + JSON: one JSON body, no session id to carry between workers
+    assert plain.status_code == 200 and plain.headers["content-type"].startswith("application/json")
+    assert "mcp-session-id" not in plain.headers
+    assert plain.json()["result"]["serverInfo"]["version"] == __import__("sophia_crew").__version__
+    assert missing.status_code == 401
+    assert codes == [200, 200, 429]
+
+
+def test_several_workers_need_stateless_sessions():
+    with pytest.raises(InputError, match="needs --stateless"):
+        serve_http(workers=2)  # refused before anything is served
+    from sophia_crew.cli.mcp import mcp_app
+
+    refused = CliRunner().invoke(mcp_app, ["serve", "--http", "--workers", "2"])
+    assert refused.exit_code == 2 and "needs --stateless" in refused.output
