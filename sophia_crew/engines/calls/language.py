@@ -11,6 +11,13 @@ import yaml
 from ...errors import ConfigError
 from ...resources import knowledge_path
 
+try:  # optional: RE2 filler counts over a whole call (same figures as the per-utterance Python path)
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+except ImportError:
+    pa = None
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -29,6 +36,10 @@ class LanguageRules:
     open_starts: tuple[tuple[str, ...], ...]
     closed_exceptions: tuple[tuple[str, ...], ...]
     fillers: tuple[bytes, ...]  # b" um ", b" you  know ": words two spaces apart, as in text_stats
+    # one RE2 alternation of all fillers for batch_text_stats, or None (then text_stats per text) when two
+    # fillers can overlap in a word stream (summing separate counts and counting one alternation would
+    # differ, and the former is the rule) or a filler word is not plain [a-z0-9]
+    fillers_re2: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -41,12 +52,35 @@ def rules() -> LanguageRules:
         fillers = [str(f).lower() for f in data["filler_words"]]
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
+    padded = tuple((" " + "  ".join(f.replace("'", "").split()) + " ").encode() for f in fillers)
     return LanguageRules(
         skip_words=frozenset(str(w).lower() for w in q.get("skip_words", [])),
         open_starts=tuple(tuple(str(s).lower().split()) for s in q.get("open_starts", [])),
         closed_exceptions=tuple(tuple(str(s).lower().split()) for s in q.get("closed_exceptions", [])),
-        fillers=tuple((" " + "  ".join(f.replace("'", "").split()) + " ").encode() for f in fillers),
+        fillers=padded,
+        fillers_re2=_alternation(padded),
     )
+
+
+def _alternation(fillers: tuple[bytes, ...]) -> str | None:
+    """The RE2 pattern of ``LanguageRules.fillers_re2`` for the padded fillers, or None (see there)."""
+    seqs = [f.split() for f in fillers]
+    if not seqs or any(not s for s in seqs) or len(set(map(tuple, seqs))) < len(seqs):
+        return None
+    for x, a in enumerate(seqs):
+        for y, b in enumerate(seqs):
+            # b placed at word offset d of a: any agreement on the shared words means they can overlap
+            for d in range(-len(b) + 1, len(a)):
+                if x == y and d == 0:
+                    continue
+                shared = [(a[k], b[k - d]) for k in range(max(0, d), min(len(a), d + len(b)))]
+                if shared and all(u == v for u, v in shared):
+                    return None
+    if not all(re.fullmatch(rb"[a-z0-9]+", w) for s in seqs for w in s):
+        return None
+    # a filler starts a text or follows a space, and its words are separated by any run of spaces; \b
+    # after it works because batch_text_stats turns every byte that is not [a-z0-9 ] into "_", a word byte
+    return "(?:^| )(?:" + "|".join(" +".join(w.decode() for w in s) for s in seqs) + r")\b"
 
 
 def text_stats(text: str) -> tuple[int, int]:
@@ -58,6 +92,50 @@ def text_stats(text: str) -> tuple[int, int]:
     # every word wrapped in its own pair of spaces, so b" um " also counts the second "um" of "um um"
     padded = b"  " + b"  ".join(words) + b"  "
     return len(words), sum(padded.count(p) for p in rules().fillers)
+
+
+# bytes.translate tables for batch_text_stats: lower A-Z and make every bytes.split() whitespace a space;
+# then everything but a space becomes "a", so b" a" marks the first byte of each word; and for the filler
+# count every byte but [a-z0-9], space and the separator becomes "_" (a word byte that is in no filler)
+_NORM = bytes(range(256)).translate(
+    bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ\t\n\r\x0b\x0c", b"abcdefghijklmnopqrstuvwxyz     ")
+)
+_WORD_MARK = bytes(c if c in (0x20, 0x1F) else 0x61 for c in range(256))
+_FILLER_BYTES = bytes(c if c in b"abcdefghijklmnopqrstuvwxyz0123456789 \x1f" else 0x5F for c in range(256))
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_SEP = "\x1f"  # joins the texts of a call; not whitespace for bytes.split() and not punctuation
+
+
+def _strip_non_ascii_punct(run: re.Match) -> str:
+    return _NON_ASCII_PUNCT.sub("", run.group())
+
+
+def batch_text_stats(texts: list[str]) -> list[tuple[int, int]]:
+    """:func:`text_stats` of every text, computed for the whole list at once; identical figures.
+
+    The texts are joined and normalised in one pass of C string operations (lower, punctuation deleted,
+    whitespace made spaces); words are counted without splitting, and the fillers are counted per text by
+    one RE2 alternation through pyarrow (see ``LanguageRules.fillers_re2``). Without pyarrow, or when the
+    rules or the text do not allow it, this falls back to :func:`text_stats` per text.
+    """
+    alt = rules().fillers_re2
+    if pa is None or alt is None or len(texts) < 4 or any(_SEP in t for t in texts):
+        return [text_stats(t) for t in texts]
+    # non-ASCII texts get text_stats's Unicode lowering and punctuation removal (only on non-ASCII runs,
+    # the only place _NON_ASCII_PUNCT can match); the rest is byte-level and the same for all texts
+    prep = (t if t.isascii() else _NON_ASCII_RUN.sub(_strip_non_ascii_punct, t.lower()) for t in texts)
+    norm = _SEP.join(prep).encode().translate(_NORM, _ASCII_PUNCT)
+    marks = norm.translate(_WORD_MARK).split(b"\x1f")
+    words = [m.count(b" a") + (m[:1] == b"a") for m in marks]
+    # one Arrow string per text (each ending in its separator byte) over one shared buffer
+    offsets = np.zeros(len(marks) + 1, dtype=np.int64)
+    np.cumsum([len(m) + 1 for m in marks], out=offsets[1:])
+    buf = pa.py_buffer(norm.translate(_FILLER_BYTES) + b"\x1f")
+    arr = pa.BinaryArray.from_buffers(
+        pa.binary(), len(texts), [None, pa.py_buffer(offsets.astype(np.int32)), buf]
+    )
+    fills = pc.count_substring_regex(arr, alt).to_pylist()
+    return list(zip(words, fills))
 
 
 def word_count(text: str) -> int:
@@ -85,9 +163,15 @@ def is_open(question: str) -> bool:
     while k < len(words) - 1 and words[k] in r.skip_words:
         k += 1
     head = tuple(words[k : k + 6])
-    if any(head[: len(p)] == p for p in r.closed_exceptions):
+    if any(head[:n] in group for n, group in _by_length(r.closed_exceptions)):
         return False
-    return any(head[: len(p)] == p for p in r.open_starts)
+    return any(head[:n] in group for n, group in _by_length(r.open_starts))
+
+
+@lru_cache(maxsize=8)
+def _by_length(phrases: tuple[tuple[str, ...], ...]) -> tuple[tuple[int, frozenset], ...]:
+    """Phrases grouped by word count, so a prefix test is one set lookup per length."""
+    return tuple((n, frozenset(p for p in phrases if len(p) == n)) for n in sorted({len(p) for p in phrases}))
 
 
 def filler_count(text: str) -> int:

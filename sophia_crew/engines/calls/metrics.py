@@ -124,27 +124,29 @@ def compute_metrics(t: CallTranscript, *, monologue_threshold_s: float = 150.0) 
     prev_speaker = None
     turns = total_words = total_q = 0
     worded: list[str] = []  # speaker of every utterance with words, in order (for side turns)
-    for u in t.utterances:
-        a = acc[u.speaker]
-        side = sides[_side_of(roles.get(u.speaker, "unknown")) or "_none"]
+    stats = language.batch_text_stats([u.text for u in t.utterances])
+    side_key = {p.id: _side_of(p.role) or "_none" for p in t.participants}
+    questions, is_open = language.questions, language.is_open
+    for u, (n, fill) in zip(t.utterances, stats):
+        speaker = u.speaker
+        a = acc[speaker]
+        side = sides[side_key.get(speaker, "_none")]
         speech = u.speech()
         if speech:
             a.intervals.extend(speech)
             side.intervals.extend(speech)
-        if not u.text:
-            continue
-        n, fill = language.text_stats(u.text)
         if n == 0:
             continue
-        qs = language.questions(u.text)
-        n_open = sum(language.is_open(q) for q in qs)
-        worded.append(u.speaker)
-        new_turn = u.speaker != prev_speaker
-        prev_speaker = u.speaker
+        qs = questions(u.text)
+        nq = len(qs)
+        n_open = sum(map(is_open, qs)) if qs else 0
+        worded.append(speaker)
+        new_turn = speaker != prev_speaker
+        prev_speaker = speaker
         talk = bool(speech) and u.end > u.start
         for x in (a, side):
             x.words += n
-            x.questions += len(qs)
+            x.questions += nq
             x.open += n_open
             x.fillers += fill
             x.turns += new_turn
@@ -153,7 +155,7 @@ def compute_metrics(t: CallTranscript, *, monologue_threshold_s: float = 150.0) 
                 x.worded.extend(speech)
         turns += new_turn
         total_words += n
-        total_q += len(qs)
+        total_q += nq
     if total_words == 0 and not any(a.intervals for a in acc.values()):
         raise InputError(f"{t.source or t.call_id}: transcript has no words and no timed speech")
     # side turns were counted with the speaker-level rule; recount them as side-level runs
@@ -180,22 +182,16 @@ def compute_metrics(t: CallTranscript, *, monologue_threshold_s: float = 150.0) 
             for m in _TIME_METRICS
         ]
 
-    def longest(filter_fn) -> Monologue | None:
-        best = None
-        for g in groups:
-            if (
-                g["real"]
-                and filter_fn(g)
-                and (best is None or g["end"] - g["start"] > best["end"] - best["start"])
-            ):
-                best = g
-        return _mono(t, best) if best else None
+    # longest real monologue per speaker, per role and overall (first of equal lengths wins), one pass each
+    by_speaker = _longest_by(groups, lambda g: g["speaker"])
+    by_role = _longest_by(groups, lambda g: roles.get(g["speaker"]))
+    overall = _longest_by(groups, lambda g: None).get(None)
 
     per_speaker = []
     for p in t.participants:
         a = acc.get(p.id) or _Acc()
         talk = union_length(a.intervals) if timed else None
-        mono = longest(lambda g, sid=p.id: g["speaker"] == sid) if timed else None
+        mono = _mono(t, by_speaker[p.id]) if timed and p.id in by_speaker else None
         per_speaker.append(
             SpeakerMetrics(
                 speaker=p.id,
@@ -223,7 +219,7 @@ def compute_metrics(t: CallTranscript, *, monologue_threshold_s: float = 150.0) 
             continue
         a = sides[side]
         talk = union_length(a.intervals) if timed else None
-        mono = longest(lambda g, r=role: roles.get(g["speaker"]) == r) if timed else None
+        mono = _mono(t, by_role[role]) if timed and role in by_role else None
         side_models[side] = SideMetrics(
             side=side,
             speakers=ids,
@@ -285,14 +281,15 @@ def compute_metrics(t: CallTranscript, *, monologue_threshold_s: float = 150.0) 
                 roles,
                 per_speaker,
                 unavailable,
-                longest,
+                overall,
+                by_role.get("external"),
             )
         )
     return CallMetrics(unavailable=unavailable, **out)
 
 
 def _timed_figures(
-    t, groups, speech_s, duration, switches, threshold, roles, per_speaker, unavailable, longest
+    t, groups, speech_s, duration, switches, threshold, roles, per_speaker, unavailable, overall, story
 ):
     out: dict = {"duration_s": _r(duration), "speech_s": _r(speech_s)}
     speaker_sum = sum(s.talk_time_s or 0.0 for s in per_speaker)
@@ -308,8 +305,8 @@ def _timed_figures(
         spm = switches / (duration / 60.0)
         out["switches_per_minute"] = round(spm, 3)
         out["interactivity"] = interactivity_score(spm)
-    out["longest_monologue"] = longest(lambda g: True)
-    story = longest(lambda g: roles.get(g["speaker"]) == "external")
+    out["longest_monologue"] = _mono(t, overall) if overall else None
+    story = _mono(t, story) if story else None
     out["longest_customer_story"] = story
     if story is None:
         unavailable.append(
@@ -358,15 +355,27 @@ def _recount_side_turns(worded: list[str], roles, sides) -> None:
             prev = side
 
 
+def _longest_by(groups: list[dict], key) -> dict:
+    best: dict = {}
+    for g in groups:
+        if g["real"]:
+            k = key(g)
+            b = best.get(k)
+            if b is None or g["end"] - g["start"] > b["end"] - b["start"]:
+                best[k] = g
+    return best
+
+
 def _mono(t: CallTranscript, g: dict) -> Monologue:
-    p = t.participant(g["speaker"]) if g["speaker"] in t.roles() else None
-    return Monologue(
+    p = next((p for p in t.participants if p.id == g["speaker"]), None)
+    # built without re-validation: every field is already of its declared type (floats made floats)
+    return Monologue.model_construct(
         speaker=g["speaker"],
         name=p.label if p else g["speaker"],
         role=p.role if p else "unknown",
-        start=round(g["start"], 3),
-        end=round(g["end"], 3),
-        duration_s=round(g["end"] - g["start"], 3),
+        start=float(round(g["start"], 3)),
+        end=float(round(g["end"], 3)),
+        duration_s=float(round(g["end"] - g["start"], 3)),
     )
 
 

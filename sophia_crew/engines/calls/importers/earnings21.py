@@ -22,6 +22,7 @@ The counts of both kinds of leftovers are recorded in ``notes``.
 from __future__ import annotations
 
 import csv
+import operator
 import re
 from functools import lru_cache
 from itertools import pairwise
@@ -29,6 +30,7 @@ from pathlib import Path
 
 from ....errors import InputError
 from ..models import CallTranscript, Participant, Utterance
+from .alignment import align
 from .common import build_transcript
 
 try:  # optional dependency: the pure-Python reader gives the same result, about 3x slower
@@ -39,7 +41,6 @@ except ImportError:
     pa = None
 
 TOKEN_GAP_S = 0.5
-_INF = float("inf")
 
 
 class _Nlp:
@@ -68,7 +69,7 @@ def _check_header(text: str, path: Path) -> None:
 
 
 def _read_nlp_arrow(text: str, path: Path) -> _Nlp:
-    # pyarrow's multithreaded CSV reader and list-join keep the import within ~2x of a bare read
+    # pyarrow's multithreaded CSV reader and list-join keep the import close to a bare pyarrow read
     cols = ["token", "speaker", "ts", "endTs", "punctuation"]
     try:
         table = pacsv.read_csv(
@@ -125,8 +126,45 @@ _RTTM_LINE = re.compile(
 )
 
 
+_RTTM_COLUMNS = [f"f{i}" for i in range(10)]
+_RTTM_ODD = (b"  ", b"\t", b"\r", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
+
+
+def _read_rttm_arrow(path: Path) -> list[tuple[float, float, str]] | None:
+    """read_rttm's result for the plain layout (10 single-space-separated fields per line, every line a
+    ``SPEAKER`` line) parsed by pyarrow; None for anything else, which the regex reader then handles."""
+    raw = path.read_bytes()
+    # bytes where pyarrow and the regex could split fields differently: those files take the regex path
+    if not raw.isascii() or any(c in raw for c in _RTTM_ODD):
+        return None
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(raw),
+            read_options=pacsv.ReadOptions(column_names=_RTTM_COLUMNS, use_threads=False),
+            parse_options=pacsv.ParseOptions(delimiter=" ", quote_char=False),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=["f0", "f3", "f4", "f7"],
+                column_types={"f0": pa.string(), "f3": pa.float64(), "f4": pa.float64(), "f7": pa.string()},
+            ),
+        )
+    except pa.ArrowException:
+        return None
+    if not table.num_rows or not pc.all(pc.equal(table.column("f0"), "SPEAKER")).as_py():
+        return None
+    starts, durs = table.column("f3").to_pylist(), table.column("f4").to_pylist()
+    if None in starts or None in durs or min(starts) < 0 or min(durs) < 0:
+        return None
+    segs = list(zip(starts, [s + d for s, d in zip(starts, durs)], table.column("f7").to_pylist()))
+    if not all(map(operator.le, starts, starts[1:])):  # RTTMs are usually in time order already
+        segs.sort(key=operator.itemgetter(0))
+    return segs
+
+
 def read_rttm(path: Path) -> list[tuple[float, float, str]]:
     """RTTM ``SPEAKER`` lines → (start, end, speaker) sorted by start; InputError on bad fields."""
+    fast = _read_rttm_arrow(path) if pa is not None else None
+    if fast is not None:
+        return fast
     text = path.read_text(encoding="utf-8")
     rows = _RTTM_LINE.findall(text)
     try:
@@ -166,55 +204,6 @@ def _runs(segs):
         else:
             runs.append((spk, [(s, e)]))
     return runs
-
-
-def align(
-    turns: list[tuple[str, float]], runs: list[tuple[str, float]]
-) -> list[tuple[int | None, int | None]]:
-    """Monotone alignment of (speaker, expected seconds) turns to (speaker, seconds) runs; see module doc.
-
-    Returns the path as (turn index or None, run index or None) pairs in order.
-    """
-    if [t[0] for t in turns] == [r[0] for r in runs]:
-        return [(i, i) for i in range(len(turns))]
-    n, m = len(turns), len(runs)
-    cost = [[0.0] * (m + 1) for _ in range(n + 1)]
-    move = [[0] * (m + 1) for _ in range(n + 1)]  # 1 diag, 2 skip turn (up), 3 skip run (left)
-    for j in range(1, m + 1):
-        cost[0][j] = cost[0][j - 1] + runs[j - 1][1]
-        move[0][j] = 3
-    for i in range(1, n + 1):
-        ts, te = turns[i - 1]
-        row, prev, mv = cost[i], cost[i - 1], move[i]
-        row[0] = prev[0] + te
-        mv[0] = 2
-        for j in range(1, m + 1):
-            rs, rd = runs[j - 1]
-            best, how = prev[j] + te, 2
-            c = row[j - 1] + rd
-            if c < best:
-                best, how = c, 3
-            if rs == ts:
-                c = prev[j - 1] + abs(te - rd)
-                if c <= best:
-                    best, how = c, 1
-            row[j] = best
-            mv[j] = how
-    path = []
-    i, j = n, m
-    while i or j:
-        how = move[i][j]
-        if how == 1:
-            path.append((i - 1, j - 1))
-            i, j = i - 1, j - 1
-        elif how == 2:
-            path.append((i - 1, None))
-            i -= 1
-        else:
-            path.append((None, j - 1))
-            j -= 1
-    path.reverse()
-    return path
 
 
 @lru_cache(maxsize=8)
@@ -257,7 +246,12 @@ def _timed_by_tokens(nlp: _Nlp, path: Path) -> list[Utterance]:
                 spans.append((tsf[k], tef[k]))
         utts.append(
             Utterance.model_construct(
-                speaker=s, start=spans[0][0], end=max(e for _, e in spans), text=text, spans=spans, topic=None
+                speaker=s,
+                start=spans[0][0],
+                end=max(map(operator.itemgetter(1), spans)),
+                text=text,
+                spans=spans,
+                topic=None,
             )
         )
     return utts
@@ -299,7 +293,7 @@ def _timed_by_rttm(nlp: _Nlp, rttm_path: Path) -> tuple[list[Utterance], list[st
             make(
                 speaker=rspk,
                 start=spans[0][0],
-                end=max(e for _, e in spans),
+                end=max(map(operator.itemgetter(1), spans)),
                 text="" if i is None else nlp.texts[i],
                 spans=spans,
                 topic=None,
