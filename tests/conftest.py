@@ -36,3 +36,15 @@ def shared_data():
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture
+def sophia_home(tmp_path, monkeypatch):
+    """Own SOPHIA_HOME (run store, memory) and crewAI storage dir, and no database URL, for one test.
+
+    Test modules opt in with ``pytestmark = pytest.mark.usefixtures("sophia_home")``.
+    """
+    monkeypatch.setenv("SOPHIA_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("SOPHIA_DATABASE_URL", raising=False)
+    return tmp_path / "home"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "spine"))
+sys.path.append(str(Path(__file__).resolve().parents[1] / "spine"))
 import spine_support  # noqa: E402
 
 from sophia_crew.errors import InputError  # noqa: E402

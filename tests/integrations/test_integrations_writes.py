@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import fast_settings  # tests/integrations/conftest.py (imported while this folder leads sys.path)
 from fake_http import Reply
 
 from sophia_crew.errors import InputError, IntegrationError
@@ -140,7 +141,6 @@ def test_approval_request_then_button_click_applies_once(slack, db_url):
 def test_slack_interaction_signature_is_verified():
     import time
 
-    from conftest import fast_settings
     from slack_sdk.signature import SignatureVerifier
 
     from sophia_crew.integrations.slack import verify_request

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "spine"))
+sys.path.append(str(Path(__file__).resolve().parents[1] / "spine"))
 
 import spine_support
 

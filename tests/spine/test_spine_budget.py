@@ -14,6 +14,8 @@ from sophia_crew.runner import kickoff
 from sophia_crew.store.repo import RunStore
 from sophia_crew.testing import ScriptedLLM
 
+pytestmark = pytest.mark.usefixtures("sophia_home")
+
 MINI = spine_support.MINI_WS
 NUMBERS = str(MINI / "numbers.txt")
 

@@ -20,6 +20,8 @@ from sophia_crew.orchestration.consensus import Verdict, aggregate
 from sophia_crew.runner import kickoff
 from sophia_crew.store.repo import RunStore
 
+pytestmark = pytest.mark.usefixtures("sophia_home")
+
 MINI = spine_support.MINI_WS
 NUMBERS = str(MINI / "numbers.txt")  # mean 13.375
 
@@ -108,6 +110,7 @@ import sys
 sys.path[:0] = {paths!r}
 import spine_support
 from sophia_crew.runner import kickoff
+
 r = kickoff("mini_tie", {{"numbers_file": {numbers!r}}}, workspace=spine_support.MINI_WS, out_dir={out!r},
             wait_for_approval=True)
 print("FINISHED", r.status)

@@ -11,6 +11,8 @@ from sophia_crew.orchestration.guards import GuardRailError
 from sophia_crew.runner import kickoff
 from sophia_crew.testing import ScriptedLLM
 
+pytestmark = pytest.mark.usefixtures("sophia_home")
+
 MINI = spine_support.MINI_WS
 NUMBERS = str(MINI / "numbers.txt")
 

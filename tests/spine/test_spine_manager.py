@@ -16,6 +16,8 @@ from sophia_crew.orchestration.manager import DelegationPlan, Manager, PlanRow, 
 from sophia_crew.orchestration.routing import entities, load_rules, route
 from sophia_crew.testing import ScriptedLLM
 
+pytestmark = pytest.mark.usefixtures("sophia_home")
+
 MINI = spine_support.MINI_WS
 REQUESTS = Path(__file__).resolve().parents[1] / "fixtures" / "routing" / "requests.yaml"
 

@@ -15,6 +15,8 @@ from sophia_crew.memory.knowledge import search_knowledge
 from sophia_crew.memory.store import MemoryLayer, shared_layer
 from sophia_crew.runner import kickoff
 
+pytestmark = pytest.mark.usefixtures("sophia_home")
+
 MINI = spine_support.MINI_WS
 NUMBERS = str(MINI / "numbers.txt")
 

@@ -20,6 +20,8 @@ from sophia_crew.llm.profiles import OFFLINE_LABEL
 from sophia_crew.runner import kickoff
 from sophia_crew.store.repo import RunStore
 
+pytestmark = pytest.mark.usefixtures("sophia_home")
+
 MINI = spine_support.MINI_WS
 NUMBERS = MINI / "numbers.txt"  # 4, 12, 7.5, 30
 
@@ -116,6 +118,7 @@ def slow(numbers_file: str) -> dict:
     '''Never returns (the test kills the process).'''
     time.sleep(600)
 from sophia_crew.runner import kickoff
+
 kickoff("mini", {{"numbers_file": {numbers!r}}}, workspace=spine_support.MINI_WS)
 """
 

@@ -11,6 +11,8 @@ from sophia_crew.errors import RunFailed
 from sophia_crew.runner import kickoff
 from sophia_crew.testing import ScriptedLLM, ScriptError
 
+pytestmark = pytest.mark.usefixtures("sophia_home")
+
 MINI = spine_support.MINI_WS
 NUMBERS = str(MINI / "numbers.txt")  # 4, 12, 7.5, 30
 GOOD_REPORT = {"count": 4, "mean": 13.375, "above_threshold": 2, "summary": "4 numbers; mean 13.375; 2 above 10."}
