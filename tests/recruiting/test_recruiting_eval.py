@@ -16,5 +16,6 @@ def test_dotin_test_subset_f1_floor(shared_data):
     assert scores["degree"].f1 >= FLOORS["degree"]
 
 
-# Measured on this subset when written: skills 0.579, designation 0.734, years 0.733, degree 0.691.
-FLOORS = {"skills": 0.55, "designation": 0.70, "years_of_experience": 0.70, "degree": 0.65}
+# Measured on this subset with the span tagger (knowledge/recruiting/resume_tagger.json.gz): skills 0.643,
+# designation 0.746, years 0.733, degree 0.691 (rules only, first version: skills 0.579, designation 0.734).
+FLOORS = {"skills": 0.62, "designation": 0.72, "years_of_experience": 0.70, "degree": 0.65}

@@ -135,3 +135,60 @@ def test_folder_collects_errors_instead_of_failing(tmp_path, resumes):
 def test_empty_text_raises():
     with pytest.raises(InputError, match="resume text is empty"):
         parse_resume_text("  \n ", "c1")
+
+
+SPAN_RESUME = """Priya Nair
+Senior Data Engineer
+
+WORK EXPERIENCE
+Data Engineer - Zentrix Analytics Pvt Ltd - Pune
+June 2016 - March 2019
+Built streaming pipelines in Apache Kafka and Spark; designed Airflow DAGs.
+
+SKILLS
+Python, Scala, Pulumi, Snowflake, Dagster, stakeholder management
+"""
+
+
+def test_span_tagger_titles_and_unlisted_skills():
+    from sophia_crew.engines.recruiting.skills import vocabulary
+
+    p = parse_resume_text(SPAN_RESUME, "c1", today=TODAY)
+    # The headline title is not a work entry but is a title the candidate holds; both are found.
+    assert [t.value for t in p.titles] == ["Senior Data Engineer", "Data Engineer"]
+    assert p.titles[0].source == "Senior Data Engineer"
+    # Pulumi and Dagster are in no vocabulary: the tagger finds them from the list layout under SKILLS.
+    assert vocabulary().normalise("Pulumi") is None and vocabulary().normalise("Dagster") is None
+    assert {"Python", "Scala", "Pulumi", "Snowflake", "Dagster", "Stakeholder Management", "Kafka"} <= p.skill_names
+    pulumi = next(s for s in p.skills if s.name == "Pulumi")
+    assert pulumi.source == "Python, Scala, Pulumi, Snowflake, Dagster, stakeholder management"
+    assert [(w.title, w.company, w.months) for w in p.work][1] == ("Data Engineer", "Zentrix Analytics Pvt Ltd", 34)
+
+
+def test_without_tagger_titles_fall_back_to_work_entries():
+    from sophia_crew.engines.recruiting.tagger import use_tagger
+
+    use_tagger(None, off=True)
+    try:
+        p = parse_resume_text(SPAN_RESUME, "c1", today=TODAY)
+    finally:
+        use_tagger(None)
+    assert [t.value for t in p.titles] == [w.title for w in p.work]
+    # "Spark" is too ambiguous for the vocabulary rules ("spark interest"); in this sentence the tagger keeps it.
+    assert "Spark" not in p.skill_names
+    assert "Spark" in parse_resume_text(SPAN_RESUME, "c1", today=TODAY).skill_names
+
+
+def test_dotin_gold_spans_are_aligned_to_the_stripped_text(shared_data):
+    from sophia_crew.engines.recruiting.tagger_build import bio, load_spans
+
+    docs = load_spans(shared_data("resumes_jobs", "dotin_resume_ner", "545_cvs_train_v2.zip"))
+    assert len(docs) == 310
+    name, text, spans = docs[0]
+    assert name == "1.xml"  # 1.xml: "Associate Software Engineer" heads the CV; C++, python, java are Tech Tools
+    got = [(k, text[s:e]) for k, s, e in spans]
+    assert got[0] == ("TITLE", "Associate Software Engineer")
+    assert ("SKILL", "C++") in got and ("SKILL", "python") in got and ("SKILL", "java") in got
+    toks, labels = bio(text, spans)
+    first = [t[2] for t, lab in zip(toks, labels) if lab != "O"][:3]
+    assert first == ["Associate", "Software", "Engineer"]

@@ -88,8 +88,13 @@ def redact(item: CandidateProfile | str) -> CandidateProfile | str:
         w.source = clean(w.source)
     for e in data.education:
         e.source = clean(e.source)
-    for s in [*data.skills, *data.languages, *data.certifications]:
+    for s in [*data.skills, *data.titles, *data.languages, *data.certifications]:
         s.source = clean(s.source)
+    # Learned spans can misfire on a name or a city, so the values are scrubbed too.
+    for t in data.titles:
+        t.value = clean(t.value)
+    for h in data.skills:
+        h.surface, h.name = clean(h.surface), clean(h.name)
     data.redacted = True
     return data
 

@@ -62,6 +62,9 @@ class CandidateProfile(BaseModel):
     )
     education: list[EducationItem] = []
     skills: list[SkillHit] = []
+    titles: list[Snippet] = Field(
+        [], description="job titles named anywhere (headline, work entries, prose), found by the span tagger"
+    )
     languages: list[Snippet] = []
     certifications: list[Snippet] = []
     text: str = Field(

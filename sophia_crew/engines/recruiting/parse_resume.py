@@ -20,6 +20,8 @@ from . import dates
 from .models import CandidateProfile, Contact, EducationItem, SkillHit, Snippet, WorkItem
 from .readers import SUPPORTED, read_document
 from .skills import find_skills, line_at, vocabulary
+from .spans import tagged_skills, titles_from
+from .tagger import tagger
 from .textutil import EMAIL_RE, LANG_NAMES, PHONE_RE, URL_RE, clean, detect_language, segments
 
 TITLE_HEADS = (
@@ -115,6 +117,8 @@ def parse_resume_text(
     )
     periods = dates.find_periods(text, (today.year, today.month))
     work = _work_items(text, segs, periods)
+    model = tagger()
+    spans = model.spans(text) if model is not None and lang in ("en", "und") else None
     education = _education(text, segs)
     # Graduation date ranges are not jobs.
     edu_pos = {seg_pos for seg_pos, _ in segs if _in_section(text, seg_pos) == "education"}
@@ -134,7 +138,8 @@ def parse_resume_text(
         experience_months=dates.union_months(job_periods),
         stated_experience_years=max(stated) if stated else None,
         education=education,
-        skills=_skills(text, segs),
+        skills=_skills(text, segs, spans),
+        titles=titles_from(text, spans, work),
         languages=_spoken(text),
         certifications=_certs(text),
         text=text,
@@ -366,11 +371,14 @@ def _locations(text: str) -> list[Snippet]:
     return out
 
 
-def _skills(text: str, segs: list[tuple[int, str]]) -> list[SkillHit]:
-    """Vocabulary skills anywhere, plus short items of lists under a "Skills" heading even when unlisted."""
+def _skills(text: str, segs: list[tuple[int, str]], spans=None) -> list[SkillHit]:
+    """Skills: curated-vocabulary mentions plus the span tagger's skills when the tagger is available;
+    without it, every vocabulary mention plus short items of lists under a "Skills" heading."""
     hits = find_skills(text)
-    known = {h.name.lower() for h in hits} | {h.surface.lower() for h in hits}
+    if spans is not None:
+        return tagged_skills(text, spans, hits)
     vocab = vocabulary()
+    known = {h.name.lower() for h in hits} | {h.surface.lower() for h in hits}
     for pos, seg in segs:
         section = _in_section(text, pos) or ""
         if not section.startswith(("skill", "technical", "key")) or SECTION_RE.match(seg):
