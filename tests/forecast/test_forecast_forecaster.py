@@ -10,8 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sophia_crew.engines.forecast.backtest import score
-from sophia_crew.engines.forecast.forecaster import forecast_series
+from sophia_crew.engines.forecast.backtest import (
+    MODEL_LIBRARY,
+    interval_factors,
+    run_models,
+    score,
+    widen_intervals,
+)
+from sophia_crew.engines.forecast.forecaster import DEFAULT_ENSEMBLE, DEFAULT_MODELS, forecast_series
+from sophia_crew.engines.forecast.members import SeasonalDriftNaive
 from sophia_crew.engines.forecast.series import from_frame
 from sophia_crew.errors import InputError
 
@@ -71,3 +78,58 @@ def test_forecast_rejects_unknown_model_and_short_series():
         forecast_series(series, models=["Prophet"])
     with pytest.raises(InputError, match="at least 60 needed for season length 12 and horizon 36"):
         forecast_series(series, horizon=36)
+
+
+def _e(x: float) -> float:
+    return float(np.expm1(x))  # values given by their log1p, so the hand arithmetic stays on the log scale
+
+
+def test_forecast_interval_factors_and_widening_by_hand():
+    # Series "a": point log1p = 2.0; 80 % bounds at 1.9 / 2.1 (distance 0.1), 95 % at 1.8 / 2.2 (0.2).
+    # Actuals at log1p 2.05, 2.2, 1.7, 2.0 -> 80 % ratios 0.5, 2.0, 3.0, 0 and 95 % ratios 0.25, 1.0, 1.5, 0.
+    # Conformal rank ceil((4 + 1) * 0.8) = 4 -> the largest 80 % ratio: k80 = 3.0. At 95 % the rank would be
+    # ceil(5 * 0.95) = 5 > 4 points, so the 80 % factor is used: k95 = 3.0 (not the 95 % ratios' max, 1.5).
+    # Series "b": every actual on the point -> ratios 0 -> factors floored at 1 (never narrowed).
+    rows = []
+    for uid, logs in (("a", [2.05, 2.2, 1.7, 2.0]), ("b", [2.0] * 4)):
+        for ly in logs:
+            rows.append({"unique_id": uid, "y": _e(ly), "M": _e(2.0), "M-lo-80": _e(1.9), "M-hi-80": _e(2.1),
+                         "M-lo-95": _e(1.8), "M-hi-95": _e(2.2)})
+    k = interval_factors(pd.DataFrame(rows), "M")
+    assert k.loc["a", "k80"] == pytest.approx(3.0) and k.loc["a", "k95"] == pytest.approx(3.0)
+    assert k.loc["b", "k80"] == 1.0 and k.loc["b", "k95"] == 1.0
+    # Widening is per side about the point: log1p point 3.0 with 80 % bounds 2.9 / 3.2 -> 3 - 3*0.1 = 2.7 and
+    # 3 + 3*0.2 = 3.6; 95 % bounds 2.8 / 3.3 -> 3 - 3*0.2 = 2.4 and 3 + 3*0.3 = 3.9. The point is unchanged.
+    fut = pd.DataFrame([{"unique_id": "a", "M": _e(3.0), "M-lo-80": _e(2.9), "M-hi-80": _e(3.2),
+                         "M-lo-95": _e(2.8), "M-hi-95": _e(3.3)}])
+    w = widen_intervals(fut, "M", k).iloc[0]
+    assert np.log1p([w["M-lo-80"], w["M-hi-80"], w["M-lo-95"], w["M-hi-95"]]) == pytest.approx([2.7, 3.6, 2.4, 3.9])
+    assert w["M"] == pytest.approx(_e(3.0))
+
+
+def test_forecast_default_ensemble_and_intervals_never_narrower_than_the_model():
+    # The default ensemble is the one chosen on the benchmark's earlier origins (model_selection.md).
+    assert DEFAULT_ENSEMBLE == ["log-ETS-AAA", "log-Airline", "log-ETS-AAdA", "log-SDN36"]
+    assert set(DEFAULT_ENSEMBLE) <= set(DEFAULT_MODELS)
+    series = from_frame(_two_series(), by=["segment"], horizon=6)
+    result = forecast_series(series, horizon=6, models=["SeasonalNaive", "log-ETS-AAA"], origins=2, n_jobs=1)
+    raw = run_models(series.frame, [MODEL_LIBRARY["log-ETS-AAA"]], freq="MS", season_length=12, horizon=6,
+                     n_jobs=1)
+    for fc in result.series:
+        r = raw[raw["unique_id"] == fc.series].sort_values("ds")
+        assert [p.mean for p in fc.forecast] == pytest.approx(r["log-ETS-AAA"].tolist())
+        for p, (_, q) in zip(fc.forecast, r.iterrows()):
+            assert p.lo_80 <= q["log-ETS-AAA-lo-80"] + 1e-6 and p.hi_80 >= q["log-ETS-AAA-hi-80"] - 1e-6
+            assert p.lo_95 <= q["log-ETS-AAA-lo-95"] + 1e-6 and p.hi_95 >= q["log-ETS-AAA-hi-95"] - 1e-6
+
+
+def test_forecast_seasonal_drift_naive_by_hand():
+    # Season 3: seasonal differences y[t] - y[t-3] = 1, 1, 1, 2, 2, 2 -> drift 1.5, sample sd sqrt(0.3).
+    # Last season 4, 5, 6: steps 1-3 add one drift (5.5, 6.5, 7.5); step 4 is two seasons ahead: 4 + 2*1.5 = 7.
+    y = np.array([1, 2, 3, 2, 3, 4, 4, 5, 6], dtype=float)
+    out = SeasonalDriftNaive(season_length=3).forecast(y, h=4, level=[80])
+    assert out["mean"] == pytest.approx([5.5, 6.5, 7.5, 7.0])
+    z, sd = 1.2815516, np.sqrt(0.3)
+    assert out["lo-80"] == pytest.approx([5.5 - z * sd, 6.5 - z * sd, 7.5 - z * sd, 7.0 - z * sd * np.sqrt(2)])
+    # Only the last `window` differences count: with window 3 the drift is 2 -> 6, 7, 8, 8.
+    assert SeasonalDriftNaive(season_length=3, window=3).forecast(y, h=4)["mean"] == pytest.approx([6, 7, 8, 8])

@@ -2,7 +2,8 @@
 
 - :mod:`.series`: load and validate revenue series (CSV, DataFrame, won deals) into a :class:`SeriesSet`.
 - :mod:`.backtest`: candidate models, rolling-origin cross-validation, MASE / sMAPE / interval coverage.
-- :mod:`.forecaster`: backtest, choose per series, forecast with 80/95 % intervals and a reason.
+- :mod:`.members`: small models statsforecast lacks (seasonal naive with recent drift), in its model interface.
+- :mod:`.forecaster`: backtest, choose per series, forecast with backtest-calibrated 80/95 % intervals and a reason.
 - :mod:`.pipeline`: stage-weighted pipeline from open deals with the tenant's own win rates and cycle times.
 - :mod:`.anomaly`: robust STL outliers, CUSUM shifts, driver segment.
 - :mod:`.market`: growth, seasonality index, segment shares.

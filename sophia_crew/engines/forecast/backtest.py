@@ -25,6 +25,8 @@ from statsforecast.models import (
 
 from sophia_crew.errors import InputError
 
+from .members import SeasonalDriftNaive
+
 LEVELS = (80, 95)
 BASELINE = "SeasonalNaive"
 
@@ -61,6 +63,15 @@ MODEL_LIBRARY: dict[str, ModelSpec] = {
         "log-Airline", lambda m: ARIMA(order=(0, 1, 1), seasonal_order=(0, 1, 1), season_length=m), log=True
     ),
     "log-ETS-AAA": ModelSpec("log-ETS-AAA", _ets("AAA", damped=False), log=True),
+    # Last year's month times the average yearly growth of the last three years (on logs).
+    "log-SDN36": ModelSpec("log-SDN36", lambda m: SeasonalDriftNaive(season_length=m, window=3 * m), log=True),
+    "log-SDN12": ModelSpec("log-SDN12", lambda m: SeasonalDriftNaive(season_length=m, window=m), log=True),
+    # Seasonal random walk with drift on logs: last year's month times the average yearly growth.
+    "log-SRWD": ModelSpec(
+        "log-SRWD",
+        lambda m: ARIMA(order=(0, 0, 0), seasonal_order=(0, 1, 0), season_length=m, include_drift=True),
+        log=True,
+    ),
     "log-DOTheta": ModelSpec("log-DOTheta", lambda m: DynamicOptimizedTheta(season_length=m), log=True),
     "log-OTheta": ModelSpec("log-OTheta", lambda m: OptimizedTheta(season_length=m), log=True),
 }
@@ -206,3 +217,69 @@ def summarize(scores: pd.DataFrame, baseline: str = BASELINE) -> pd.DataFrame:
     if baseline in table.index:
         table["rel_mase"] = table["mase"] / table.loc[baseline, "mase"]
     return table.sort_values("mase")
+
+
+def interval_factors(past: pd.DataFrame, model: str, levels: tuple[int, ...] = LEVELS) -> pd.DataFrame:
+    """Per-series widening factors for a model's intervals, from its backtest errors (split-conformal style).
+
+    On the log1p scale, every backtest point gives r = |log1p(y) - log1p(point)| / the distance from the point
+    to the L % bound on the actual's side (so bounds can be stretched side by side, as ``widen_intervals`` does).
+    The factor is the conformal quantile of r (rank ceil((n + 1) L / 100) of n), floored at 1: intervals are
+    only ever widened, since a handful of origins is too little evidence to narrow them. When n is too small
+    for that rank (fewer than 19 points at 95 %), the next lower level's factor is used instead of the single
+    largest error, which would make the band hinge on one outlier.
+
+    Args:
+        past: backtest frame (``run_models`` with ``n_windows``) holding ``y`` and the model's bound columns.
+        model: column name.
+        levels: interval levels in percent.
+
+    Returns:
+        Frame indexed by unique_id with one column ``k{L}`` per level (1.0 when there is no usable error).
+    """
+    ly = np.log1p(past["y"].clip(lower=0.0).to_numpy())
+    lp = np.log1p(past[model].clip(lower=0.0).to_numpy())
+    out = pd.DataFrame(index=pd.Index(past["unique_id"].unique(), name="unique_id"))
+    lower = None
+    for lv in sorted(levels):
+        lo = np.log1p(past[f"{model}-lo-{lv}"].clip(lower=0.0).to_numpy())
+        hi = np.log1p(past[f"{model}-hi-{lv}"].clip(lower=0.0).to_numpy())
+        side = np.where(ly >= lp, hi - lp, lp - lo)
+        # A zero-width interval (flat history) cannot be stretched, so its points carry no evidence.
+        ratio = pd.Series(np.where(side > 0, np.abs(ly - lp) / np.where(side > 0, side, 1.0), np.nan),
+                          index=past.index)
+
+        def conformal(r: pd.Series, q: float = lv / 100.0) -> float:
+            r = np.sort(r.dropna().to_numpy())
+            rank = int(np.ceil((len(r) + 1) * q))
+            return max(1.0, float(r[rank - 1])) if len(r) and rank <= len(r) else np.nan
+
+        k = ratio.groupby(past["unique_id"].to_numpy()).apply(conformal)
+        out[f"k{lv}"] = k if lower is None else k.fillna(out[lower])
+        lower = f"k{lv}"
+    return out.fillna(1.0)
+
+
+def widen_intervals(future: pd.DataFrame, model: str, factors: pd.DataFrame,
+                    levels: tuple[int, ...] = LEVELS) -> pd.DataFrame:
+    """Stretch a model's interval bounds about its point by the per-series ``factors`` on the log1p scale.
+
+    Wider levels are kept at least as wide as narrower ones after stretching.
+
+    Returns:
+        A copy of ``future`` with the model's ``-lo-``/``-hi-`` columns replaced; other columns unchanged.
+    """
+    future = future.copy()
+    lp = np.log1p(future[model].clip(lower=0.0).to_numpy())
+    prev = None
+    for lv in sorted(levels):
+        k = future["unique_id"].map(factors[f"k{lv}"]).fillna(1.0).to_numpy()
+        for side, sign in (("lo", -1.0), ("hi", 1.0)):
+            col = f"{model}-{side}-{lv}"
+            dist = np.abs(np.log1p(future[col].clip(lower=0.0).to_numpy()) - lp)
+            future[col] = np.expm1(lp + sign * k * dist).clip(min=0.0)
+            if prev is not None:
+                inner = future[f"{model}-{side}-{prev}"].to_numpy()
+                future[col] = np.minimum(future[col], inner) if side == "lo" else np.maximum(future[col], inner)
+        prev = lv
+    return future
