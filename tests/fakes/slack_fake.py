@@ -6,7 +6,7 @@ from typing import Any
 
 from fake_http import Reply, Request
 
-TOKEN = "xoxb-1111-2222-TestSlackBotToken"
+TOKEN = "xoxb-fake-1111-2222-TestSlackBotToken"
 
 
 class SlackFake:

@@ -14,7 +14,7 @@ runner = CliRunner()
 
 
 def test_check_reports_each_system_without_secrets(hubspot, slack):
-    bad_slack = "xoxb-0000-wrong-SecretToken"
+    bad_slack = "xoxb-fake-0000-wrong-SecretToken"
     settings = fast_settings(
         hubspot_access_token=hubspot.settings.secret("hubspot_access_token"),
         hubspot_base_url=hubspot.url,

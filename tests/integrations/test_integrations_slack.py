@@ -37,7 +37,7 @@ def test_5xx_exhausted_is_a_clear_error(slack):
 
 
 def test_invalid_token_names_the_setting_and_hides_the_token(slack):
-    bad = "xoxb-9999-expired-SecretValue"
+    bad = "xoxb-fake-9999-expired-SecretValue"
     settings = fast_settings(slack_bot_token=bad, slack_base_url=slack.url + "/api/")
     with pytest.raises(IntegrationError) as err:
         SlackClient(settings).ping()
