@@ -13,7 +13,7 @@ from .config import Workspace, load_workspace
 from .config.loader import workspace_dir
 from .errors import InputError, RunFailed, SophiaError
 from .inputs import prepare_inputs
-from .llm.profiles import OFFLINE_LABEL, run_profile_override
+from .llm.profiles import OFFLINE_LABEL, preflight, resolve_profile, run_profile_override
 from .inputs import bind_value
 from .orchestration.budget import Budget, BudgetExceeded, shared_limiter
 from .orchestration.guards import activate, deactivate
@@ -199,6 +199,11 @@ def kickoff(
     extra = voter_tasks(spec.consensus) if spec.consensus else {}
     ctx = RunContext(crew_name=crew, crew=spec, workspace=ws, inputs=prepared, tasks={**ws.tasks, **extra},
                      task_order=[*spec.tasks, *extra])
+    if llm_factory is None:  # a bad profile or a missing key is bad input: refuse before any run is recorded
+        override = run_profile_override(llm)
+        agent_keys = [*spec.agents, *([spec.manager.agent] if spec.manager else [])]
+        for name in {override} if override else {ws.agents[a].llm or "offline" for a in agent_keys}:
+            preflight(resolve_profile(name))
     run_store = None
     if store:
         from .store.repo import RunStore

@@ -116,20 +116,28 @@ def run_profile_override(explicit: str | None) -> str | None:
     return explicit or os.environ.get("SOPHIA_LLM") or None
 
 
-def build_chat_llm(profile: LLMProfile) -> Any:
-    """A ``crewai.LLM`` for a language-model profile (never called for ``offline``)."""
-    from crewai import LLM
-
+def preflight(profile: LLMProfile) -> str | None:
+    """Check a profile's settings before any run starts; returns its API key (None when not needed)."""
+    if profile.is_offline:
+        return None
     key = os.environ.get(profile.api_key_env) if profile.api_key_env else None
-    if profile.provider == "openai":
-        if not key:
-            raise InputError(f"LLM profile {profile.name!r}: set {profile.api_key_env} (no key found)")
-        return LLM(model=f"openai/{profile.model}", api_key=key, temperature=profile.temperature,
-                   max_tokens=profile.max_tokens)
-    if not profile.base_url or not profile.model:
+    if profile.provider == "openai" and not key:
+        raise InputError(f"LLM profile {profile.name!r}: set {profile.api_key_env} (no key found)")
+    if profile.provider == "openai_compatible" and (not profile.base_url or not profile.model):
         raise InputError(
             f"LLM profile {profile.name!r}: set SOPHIA_LLM_BASE_URL and SOPHIA_LLM_MODEL "
             "(e.g. http://127.0.0.1:11434/v1 and llama3.1)"
         )
+    return key
+
+
+def build_chat_llm(profile: LLMProfile) -> Any:
+    """A ``crewai.LLM`` for a language-model profile (never called for ``offline``)."""
+    from crewai import LLM
+
+    key = preflight(profile)
+    if profile.provider == "openai":
+        return LLM(model=f"openai/{profile.model}", api_key=key, temperature=profile.temperature,
+                   max_tokens=profile.max_tokens)
     return LLM(model=f"openai/{profile.model}", base_url=profile.base_url, api_key=key or "not-needed",
                temperature=profile.temperature, max_tokens=profile.max_tokens)

@@ -141,3 +141,13 @@ def test_run_killed_half_way_shows_as_incomplete(tmp_path, sophia_home):
         proc.wait()
     [run] = RunStore().list_runs()
     assert run.status == "incomplete"
+
+
+def test_bad_llm_profile_or_missing_key_is_refused_before_any_run(monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    res = CliRunner().invoke(app, ["kickoff", "mini", "-w", str(MINI), "-i", f"numbers_file={NUMBERS}",
+                                   "--llm", "openai"])
+    assert res.exit_code == 2 and "set OPENAI_API_KEY (no key found)" in res.output
+    with pytest.raises(InputError, match="unknown LLM profile 'gpt5'"):
+        kickoff("mini", {"numbers_file": str(NUMBERS)}, workspace=MINI, llm="gpt5")
+    assert RunStore().list_runs() == []
