@@ -15,6 +15,7 @@ from typing import Any, Optional
 import typer
 
 from ..errors import SophiaError
+from .common import _console, fail
 
 app = typer.Typer(help="sophia_crew: YAML-defined crewAI crews for revenue operations.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -23,23 +24,6 @@ app.add_typer(runs_app, name="runs")
 
 WorkspaceOpt = typer.Option(None, "--workspace", "-w", envvar="SOPHIA_WORKSPACE",
                             help="Directory with agents.yaml/tasks.yaml/crews/ overriding or adding crews.")
-
-
-def _console(stderr: bool = False):
-    from rich.console import Console
-
-    console = Console(stderr=stderr, highlight=False)
-    if not console.is_terminal:  # pipes and CliRunner: wide enough that ids and tool names never fold
-        console = Console(stderr=stderr, highlight=False, width=200)
-    return console
-
-
-def fail(exc: SophiaError) -> None:
-    """Print a sophia error (one line per problem) on stderr and exit with its code."""
-    err = _console(stderr=True)
-    for line in str(exc).splitlines() or [type(exc).__name__]:
-        err.print(f"[bold red]error:[/] {line}", markup=True, soft_wrap=True)
-    raise typer.Exit(exc.exit_code)
 
 
 @app.command("crews")

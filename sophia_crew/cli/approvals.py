@@ -8,6 +8,8 @@ from typing import Optional
 
 import typer
 
+from .common import _console, fail
+
 app = typer.Typer(help="Pending approvals: consensus ties and planned outbound writes (CRM updates, Slack posts).",
                   no_args_is_help=True)
 
@@ -22,7 +24,6 @@ def list_cmd(status: str = typer.Option("pending", help="pending, approved, reje
     from rich.table import Table
 
     from ..orchestration.approvals import Approvals, pending_writes
-    from . import _console
 
     table = Table("id", "kind", "status", "requested", "run", "title")
     rows = Approvals().list(None if status == "all" else status)
@@ -39,7 +40,6 @@ def show_cmd(approval_id: str) -> None:
     """Show one approval with its payload."""
     from ..errors import SophiaError
     from ..orchestration.approvals import Approvals
-    from . import _console, fail
 
     try:
         a = Approvals().get(approval_id)
@@ -51,7 +51,6 @@ def show_cmd(approval_id: str) -> None:
 def _decide(approval_id: str, approve: bool, by: Optional[str], decision: Optional[str], note: Optional[str]) -> None:
     from ..errors import SophiaError
     from ..orchestration.approvals import decide_any
-    from . import _console, fail
 
     try:
         a = decide_any(approval_id, approve=approve, by=_who(by), decision=decision, note=note)
@@ -80,7 +79,6 @@ def reject_cmd(approval_id: str, by: Optional[str] = typer.Option(None), note: O
 def resume_cmd() -> None:
     """Finish approvals that were decided but whose follow-up did not complete (e.g. the process died)."""
     from ..orchestration.approvals import Approvals
-    from . import _console
 
     ids = Approvals().resume_pending()
     _console().print(f"resumed {len(ids)} approval(s) {' '.join(ids)}")

@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from ..errors import SophiaError
+from .common import _console, fail
 
 mcp_app = typer.Typer(help="Serve sophia_crew's tools and crews to MCP clients.", no_args_is_help=True)
 token_app = typer.Typer(help="Bearer tokens for the HTTP transport.", no_args_is_help=True)
@@ -19,18 +20,6 @@ mcp_app.add_typer(token_app, name="token")
 
 WorkspaceOpt = typer.Option(None, "--workspace", "-w", envvar="SOPHIA_WORKSPACE",
                             help="Workspace directory with the crews (default: bundled).")
-
-
-def _fail(exc: SophiaError) -> None:
-    from . import fail
-
-    fail(exc)
-
-
-def _console(stderr: bool = False):
-    from . import _console as console
-
-    return console(stderr)
 
 
 @mcp_app.command("serve")
@@ -72,7 +61,7 @@ def serve_cmd(
         else:
             serve_stdio(workspace, scope=scope)
     except SophiaError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 @token_app.command("create")
@@ -88,7 +77,7 @@ def token_create(
     try:
         secret, info = TokenStore().create(scope, name=name, rate_per_min=rate)
     except SophiaError as exc:
-        _fail(exc)
+        fail(exc)
     _console(stderr=True).print(f"token {info.id} ({', '.join(info.scopes)}; {info.rate_per_min}/min) — "
                                 "store it now, it is not shown again:")
     sys.stdout.write(secret + "\n")
@@ -120,5 +109,5 @@ def token_revoke(token_id: str = typer.Argument(..., help="Token id (from `sophi
     try:
         TokenStore().revoke(token_id)
     except SophiaError as exc:
-        _fail(exc)
+        fail(exc)
     _console().print(f"revoked token {token_id}")

@@ -8,6 +8,8 @@ from typing import Optional
 
 import typer
 
+from .common import _console, fail
+
 app = typer.Typer(help="Long-term memory scoped by account/<id>, rep/<id>, candidate/<id>, run/<id>.",
                   no_args_is_help=True)
 
@@ -24,7 +26,6 @@ def _print(items, as_json: bool) -> None:
         return
     from rich.table import Table
 
-    from . import _console
 
     table = Table("id", "score", "text", "source run", "source", "created")
     for i in items:
@@ -37,7 +38,6 @@ def _print(items, as_json: bool) -> None:
 def list_cmd(scope: str, limit: int = 100, as_json: bool = typer.Option(False, "--json")) -> None:
     """Every memory of a scope."""
     from ..errors import SophiaError
-    from . import fail
 
     try:
         _print(_layer().list(scope, limit), as_json)
@@ -49,7 +49,6 @@ def list_cmd(scope: str, limit: int = 100, as_json: bool = typer.Option(False, "
 def search_cmd(scope: str, query: str, k: int = 5, as_json: bool = typer.Option(False, "--json")) -> None:
     """The memories of a scope closest to a query."""
     from ..errors import SophiaError
-    from . import fail
 
     try:
         _print(_layer().recall(scope, query, k), as_json)
@@ -61,7 +60,6 @@ def search_cmd(scope: str, query: str, k: int = 5, as_json: bool = typer.Option(
 def forget_cmd(scope: str, memory_id: Optional[str] = typer.Option(None, "--id", help="One memory only.")) -> None:
     """Delete one memory or a whole scope."""
     from ..errors import SophiaError
-    from . import _console, fail
 
     try:
         n = _layer().forget(scope, memory_id)
@@ -73,7 +71,6 @@ def forget_cmd(scope: str, memory_id: Optional[str] = typer.Option(None, "--id",
 @app.command("reindex")
 def reindex_cmd() -> None:
     """Re-embed every memory with the current embedder (after changing SOPHIA_EMBEDDER)."""
-    from . import _console
 
     layer = _layer(reindex=True)
     _console().print(f"re-indexed {len(layer.scopes())} scopes with {layer.embedder.name}")

@@ -15,6 +15,7 @@ from pathlib import Path
 import typer
 
 from ..errors import SophiaError
+from .common import _console, fail
 
 schedule_app = typer.Typer(help="Manage scheduled crew runs (stored in the run store's database).",
                            no_args_is_help=True)
@@ -22,18 +23,6 @@ scheduler_app = typer.Typer(help="Run the scheduler daemon.", no_args_is_help=Tr
 
 WorkspaceOpt = typer.Option(None, "--workspace", "-w", envvar="SOPHIA_WORKSPACE",
                             help="Workspace directory with the crews (default: bundled).")
-
-
-def _fail(exc: SophiaError) -> None:
-    from . import fail
-
-    fail(exc)
-
-
-def _console():
-    from . import _console as console
-
-    return console()
 
 
 def _when(value) -> str:
@@ -81,7 +70,7 @@ def add_cmd(
         info = add_schedule(crew, cron, timezone, parse_pairs(input), schedule_id=schedule_id,
                             workspace=workspace.resolve() if workspace else None, grace_s=grace)
     except SophiaError as exc:
-        _fail(exc)
+        fail(exc)
     _console().print(f"added schedule {info.id}: {info.crew} at '{info.cron}' ({info.timezone}); "
                      f"next run {_when(info.next_run_time)}")
 
@@ -94,7 +83,7 @@ def remove_cmd(schedule_id: str = typer.Argument(..., help="Schedule id.")) -> N
     try:
         remove_schedule(schedule_id)
     except SophiaError as exc:
-        _fail(exc)
+        fail(exc)
     _console().print(f"removed schedule {schedule_id}")
 
 
@@ -106,7 +95,7 @@ def pause_cmd(schedule_id: str = typer.Argument(..., help="Schedule id.")) -> No
     try:
         pause_schedule(schedule_id)
     except SophiaError as exc:
-        _fail(exc)
+        fail(exc)
     _console().print(f"paused schedule {schedule_id}")
 
 
@@ -118,7 +107,7 @@ def resume_cmd(schedule_id: str = typer.Argument(..., help="Schedule id.")) -> N
     try:
         info = resume_schedule(schedule_id)
     except SophiaError as exc:
-        _fail(exc)
+        fail(exc)
     _console().print(f"resumed schedule {schedule_id}; next run {_when(info.next_run_time)}")
 
 
@@ -130,7 +119,7 @@ def run_now_cmd(schedule_id: str = typer.Argument(..., help="Schedule id.")) -> 
     try:
         outcome = run_now(schedule_id)
     except SophiaError as exc:
-        _fail(exc)
+        fail(exc)
     _console().print(f"schedule {schedule_id}: {outcome.status}"
                      + (f", run {outcome.run_id}" if outcome.run_id else "")
                      + (f": {outcome.error}" if outcome.error else ""))
@@ -181,4 +170,4 @@ def start_cmd(
     try:
         run_daemon(workspace.resolve() if workspace else None, stop=stop, poll_s=poll, max_workers=workers)
     except SophiaError as exc:
-        _fail(exc)
+        fail(exc)
