@@ -17,8 +17,10 @@ def _console(stderr: bool = False):
 
 
 def fail(exc: SophiaError) -> None:
-    """Print a sophia error (one line per problem) on stderr and exit with its code."""
+    """Print a sophia error (one line per problem, secrets masked) on stderr and exit with its code."""
+    from ..redact import redact
+
     err = _console(stderr=True)
-    for line in str(exc).splitlines() or [type(exc).__name__]:
+    for line in redact(str(exc)).splitlines() or [type(exc).__name__]:
         err.print(f"[bold red]error:[/] {line}", markup=True, soft_wrap=True)
     raise typer.Exit(exc.exit_code)

@@ -8,10 +8,10 @@ import getpass
 from collections.abc import Callable
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from ..errors import SophiaError
+from .common import _console, fail
 
 sync_app = typer.Typer(help="Sync external systems into the local store.", no_args_is_help=True)
 integrations_app = typer.Typer(help="Inspect integration connections.", no_args_is_help=True)
@@ -33,18 +33,14 @@ def _writes_group() -> None:
     """Review, apply or reject planned outbound writes."""
 
 
-console = Console()
-err_console = Console(stderr=True)
+console = _console()
 
 
 def _run(func: Callable[[], None]) -> None:
     try:
         func()
     except SophiaError as exc:
-        from ..integrations.settings import redact
-
-        err_console.print(f"[red]error:[/red] {redact(exc)}", highlight=False)
-        raise typer.Exit(exc.exit_code) from None
+        fail(exc)
 
 
 @sync_app.command("crm")

@@ -24,7 +24,6 @@ from pydantic_settings import (
 )
 
 ENV_PREFIX = "SOPHIA_"
-MASK = "***"
 
 
 def profile_path() -> Path:
@@ -132,12 +131,11 @@ class IntegrationSettings(BaseSettings):
         return sorted(set(values), key=len, reverse=True)
 
     def redact(self, text: Any) -> str:
-        """``text`` as a string with every configured secret replaced by ``***``."""
-        out = str(text)
-        for value in self.secret_values():
-            if len(value) >= 4:
-                out = out.replace(value, MASK)
-        return out
+        """``text`` as a string with these settings' secrets and every other configured one masked."""
+        from ..redact import MIN_CONFIGURED_SECRET, mask, secret_values
+
+        own = [v for v in self.secret_values() if len(v) >= MIN_CONFIGURED_SECRET]
+        return mask(str(text), secret_values(own))
 
     def secret(self, name: str) -> str:
         """Clear value of secret field ``name`` (only for handing to a client library)."""
@@ -154,7 +152,3 @@ def load_settings(**overrides: Any) -> IntegrationSettings:
     """Settings from env / ``.env`` / profile file; keyword ``overrides`` win (tests, CLI flags)."""
     return IntegrationSettings(**overrides)
 
-
-def redact(text: Any, settings: IntegrationSettings | None = None) -> str:
-    """Mask every configured secret of ``settings`` (default: freshly loaded) in ``text``."""
-    return (settings or load_settings()).redact(text)

@@ -72,10 +72,15 @@ def _builtin() -> dict[str, LLMProfile]:
     }
 
 
-def _user_profiles() -> dict[str, LLMProfile]:
+def profiles_path() -> Path:
+    """The user's LLM profile file (``SOPHIA_LLM_PROFILES`` or ``$SOPHIA_HOME/llm.yaml``; may not exist)."""
     from ..store.base import data_dir
 
-    path = Path(os.environ.get("SOPHIA_LLM_PROFILES", data_dir() / "llm.yaml"))
+    return Path(os.environ.get("SOPHIA_LLM_PROFILES", data_dir() / "llm.yaml"))
+
+
+def _user_profiles() -> dict[str, LLMProfile]:
+    path = profiles_path()
     if not path.is_file():
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -94,6 +99,11 @@ def _user_profiles() -> dict[str, LLMProfile]:
 def profiles() -> dict[str, LLMProfile]:
     """Every known profile by name (built-in, then user-defined)."""
     return {**_builtin(), **_user_profiles()}
+
+
+def key_env_names() -> list[str]:
+    """The environment variables that hold some profile's API key (secrets to mask, whatever their names)."""
+    return sorted({p.api_key_env for p in profiles().values() if p.api_key_env})
 
 
 def profile_names() -> list[str]:
