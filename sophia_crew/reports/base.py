@@ -16,3 +16,9 @@ class ReportBase(BaseModel):
         for name, value in self.model_dump(mode="json").items():
             lines.append(f"- **{name}**: {value}")
         return "\n".join(lines) + "\n"
+
+
+def md_cell(text: object) -> str:
+    """Text for one Markdown table cell: a ``|`` (as in series ids like "SMB | EMEA") or a line break would
+    split the row; None is an empty cell."""
+    return ("" if text is None else str(text)).replace("|", "\\|").replace("\n", " ")

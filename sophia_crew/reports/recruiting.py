@@ -17,7 +17,7 @@ from sophia_crew.engines.recruiting.screening import RedactionAudit, UnreadableF
 from sophia_crew.errors import SophiaError
 from sophia_crew.tools.recruiting import JobShortlist, ScreenedCandidate
 
-from .base import ReportBase
+from .base import ReportBase, md_cell
 
 # An action taken on a person, as opposed to a suggestion for a human.
 _ACTION = re.compile(r"\b(rejected|rejecting|disqualified|eliminated|declined|auto-?reject\w*|screened out)\b", re.IGNORECASE)
@@ -138,8 +138,8 @@ class ScreeningReport(ReportBase):
                     "| # | Requirement | Kind | Focus | Question | A good answer shows |",
                     "|---|---|---|---|---|---|"]
             for i, q in enumerate(kit.questions, 1):
-                out.append(f"| {i} | {q.requirement} | {q.kind} | {q.focus.replace('_', ' ')} | {_cell(q.question)} "
-                           f"| {_cell(q.good_answer_shows)} |")
+                out.append(f"| {i} | {q.requirement} | {q.kind} | {q.focus.replace('_', ' ')} | {md_cell(q.question)} "
+                           f"| {md_cell(q.good_answer_shows)} |")
             out.append("")
             if kit.job_id not in cards_done:
                 cards_done.add(kit.job_id)
@@ -183,12 +183,12 @@ class ScreeningReport(ReportBase):
                "|---|---|---|---:|---|---|"]
         for c in self.candidates:
             out.append(f"| {c.candidate_id} | {c.file_type} | {c.resume_language} | {c.experience_years:.1f} | "
-                       f"{_cell(', '.join(c.titles[:3]))} | {_cell('; '.join(c.warnings)) or ''} |")
+                       f"{md_cell(', '.join(c.titles[:3]))} | {md_cell('; '.join(c.warnings)) or ''} |")
         out.append("")
         if self.unreadable:
             out += ["### Unreadable files (not scored: a human should open them)", "",
                     "| Candidate | Type | Reason |", "|---|---|---|"]
-            out += [f"| {u.candidate_id} | {u.file_type} | {_cell(u.reason)} |" for u in self.unreadable]
+            out += [f"| {u.candidate_id} | {u.file_type} | {md_cell(u.reason)} |" for u in self.unreadable]
             out.append("")
         return out
 
@@ -222,17 +222,13 @@ def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0f}"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _evidence_md(rank: int, m: MatchResult) -> list[str]:
     out = [f"### {rank}. {m.candidate_id}: {m.score:.1f} / 100", "", f"*{m.recommendation}*", "",
            "| Requirement | Must/nice | Status | Evidence in the redacted resume |", "|---|---|---|---|"]
     for e in sorted(m.evidence, key=lambda e: (not e.must_have, e.status == "met")):
-        evidence = f"“{_cell(e.snippet)}”" if e.snippet else ""
+        evidence = f"“{md_cell(e.snippet)}”" if e.snippet else ""
         same = re.fullmatch(r"(.+), written as '(.+)'", e.note)
         if e.note and not (same and same.group(1).casefold() == same.group(2).casefold()):
-            evidence = f"{evidence} ({_cell(e.note)})" if evidence else _cell(e.note)
+            evidence = f"{evidence} ({md_cell(e.note)})" if evidence else md_cell(e.note)
         out.append(f"| {e.requirement} | {'must' if e.must_have else 'nice'} | {_STATUS[e.status]} | {evidence} |")
     return out + [""]

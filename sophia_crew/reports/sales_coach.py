@@ -25,7 +25,7 @@ from ..engines.calls.models import CallMetrics, Participant, SideMetrics
 from ..engines.calls.scorecard import Scorecard
 from ..errors import SophiaError
 from ..tools.calls import CallMentionsResult
-from .base import ReportBase
+from .base import ReportBase, md_cell
 
 PRICING_SHOWN = 8
 
@@ -175,10 +175,6 @@ def _num(x: float | None, fmt: str = "{:.1f}") -> str:
     return "n/a" if x is None else fmt.format(x)
 
 
-def _cell(text: str | None) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", " ")
-
-
 def _facts(sec: CallSection, methodology: str) -> str:
     c, m = sec.call, sec.metrics
     facts = [
@@ -209,7 +205,7 @@ def _bench(sec: CallSection, metric: str) -> list[BenchmarkComparison]:
     return [b for b in sec.benchmarks if b.metric == metric and b.status not in ("not_applicable",)]
 
 
-def _bench_cell(sec: CallSection, metric: str) -> str:
+def _benchmd_cell(sec: CallSection, metric: str) -> str:
     parts = []
     for b in _bench(sec, metric):
         if b.status == "info":
@@ -253,7 +249,7 @@ def _side_row(label: str, rep: SideMetrics | None, cus: SideMetrics | None, attr
     def val(side):
         return fmt(getattr(side, attr, None)) if side is not None else "n/a"
 
-    return f"| {label} | {val(rep)} | {val(cus)} | {_cell(bench)} |"
+    return f"| {label} | {val(rep)} | {val(cus)} | {md_cell(bench)} |"
 
 
 def _section(sec: CallSection, level: int) -> list[str]:
@@ -266,14 +262,14 @@ def _section(sec: CallSection, level: int) -> list[str]:
     out += [f"{h} Metrics by side", "", "| Metric | Rep | Customer | Benchmark |", "|---|---|---|---|"]
     out += [
         _side_row("Talk ratio" if m.timed else "Word share (untimed)", rep, cus, share, _pct,
-                  _bench_cell(sec, "rep.talk_ratio")),
+                  _benchmd_cell(sec, "rep.talk_ratio")),
         _side_row("Talk time", rep, cus, "talk_time_s", _clock, ""),
         _side_row("Longest monologue", rep, cus, "longest_monologue_s", _clock,
-                  _bench_cell(sec, "rep.longest_monologue_s")),
-        _side_row("Questions", rep, cus, "questions", str, _bench_cell(sec, "rep.questions")),
+                  _benchmd_cell(sec, "rep.longest_monologue_s")),
+        _side_row("Questions", rep, cus, "questions", str, _benchmd_cell(sec, "rep.questions")),
         _side_row("Open / closed questions", rep, cus, "questions", lambda _: "", ""),
         _side_row("Words", rep, cus, "words", str, ""),
-        _side_row("Words per minute", rep, cus, "words_per_minute", _num, _bench_cell(sec, "rep.words_per_minute")),
+        _side_row("Words per minute", rep, cus, "words_per_minute", _num, _benchmd_cell(sec, "rep.words_per_minute")),
         _side_row("Filler words per 100", rep, cus, "filler_per_100_words", _num, ""),
         "",
     ]
@@ -286,7 +282,7 @@ def _section(sec: CallSection, level: int) -> list[str]:
     for s in m.per_speaker:
         side = {"internal": "rep", "external": "customer"}.get(s.role, "unknown")
         out.append(
-            f"| {_cell(s.name)} | {side} | {_clock(s.talk_time_s)} | "
+            f"| {md_cell(s.name)} | {side} | {_clock(s.talk_time_s)} | "
             f"{_pct(s.talk_ratio if m.timed else s.word_share)} | {s.words} | {_num(s.words_per_minute)} | "
             f"{_clock(s.longest_monologue_s)} | {s.questions} ({s.open_questions}/{s.closed_questions}) | "
             f"{_num(s.filler_per_100_words)} |"
@@ -306,7 +302,7 @@ def _section(sec: CallSection, level: int) -> list[str]:
     if m.monologues_over_threshold:
         out += [f"{h} Monologues over {_clock(m.monologue_threshold_s)}", "", "| Speaker | Side | From | To | Length |",
                 "|---|---|---|---|---|"]
-        out += [f"| {_cell(mo.name)} | {mo.role} | {_clock(mo.start)} | {_clock(mo.end)} | **{_clock(mo.duration_s)}** |"
+        out += [f"| {md_cell(mo.name)} | {mo.role} | {_clock(mo.start)} | {_clock(mo.end)} | **{_clock(mo.duration_s)}** |"
                 for mo in m.monologues_over_threshold]
         out.append("")
     elif m.timed:
@@ -323,28 +319,28 @@ def _section(sec: CallSection, level: int) -> list[str]:
         status = b.status.replace("_", " ") + (f" — {b.note}" if b.note and b.status in ("unavailable", "not_applicable") else "")
         why = b.expected.split(" (", 1)[1].removesuffix(")") if " (" in b.expected else ""
         expected = f"{_band(b)} ({why})" if why and b.status != "info" else b.expected
-        out.append(f"| {_cell(b.label)} | {value} | {_cell(expected)} | {_cell(status)} | {_cell(src)} |")
+        out.append(f"| {md_cell(b.label)} | {value} | {md_cell(expected)} | {md_cell(status)} | {md_cell(src)} |")
     out.append("")
     sc = sec.scorecard
     out += [f"{h} {sc.methodology} scorecard: {sc.found}/{sc.total}", "", "| Criterion | Status | Evidence |",
             "|---|---|---|"]
     for c in sc.criteria:
         if c.evidence:
-            ev = " <br> ".join(f"“{_cell(e.quote[:200])}” — {_cell(e.name)}, {_clock(e.start)}" for e in c.evidence)
+            ev = " <br> ".join(f"“{md_cell(e.quote[:200])}” — {md_cell(e.name)}, {_clock(e.start)}" for e in c.evidence)
         else:
             ev = "—"
         out.append(f"| {c.label} | {'✓ found' if c.status == 'found' else '✗ gap'} | {ev} |")
     gaps = [c for c in sc.criteria if c.status == "not_found"]
     if gaps:
         out += ["", "**Gaps — ask on the next call:**", ""]
-        out += [f"- **{c.label}**: {_cell(c.note) or 'no evidence on this call'}" for c in gaps]
+        out += [f"- **{c.label}**: {md_cell(c.note) or 'no evidence on this call'}" for c in gaps]
     out += [f"- {n}" for n in sc.notes]
     out.append("")
     mn = sec.mentions
     out += [f"{h} Next steps and commitments", ""]
     if mn.next_steps:
         out += ["| At | Who | Commitment | When said | Due |", "|---|---|---|---|---|"]
-        out += [f"| {_clock(x.start)} | {_cell(x.name)} | “{_cell(x.quote[:220])}” | {_cell(x.when) or '—'} | "
+        out += [f"| {_clock(x.start)} | {md_cell(x.name)} | “{md_cell(x.quote[:220])}” | {md_cell(x.when) or '—'} | "
                 f"{x.due_date or ('no call date to resolve it' if x.when and not x.due_date else '—')} |"
                 for x in mn.next_steps]
     else:
@@ -402,7 +398,7 @@ def _rep_table(reps: list[RepTrend], notes: list[str]) -> list[str]:
     for r in reps:
         dates = f"{r.first_date} → {r.last_date}" if r.first_date and r.first_date != r.last_date else str(r.first_date or "n/a")
         out.append(
-            f"| {_cell(r.rep)} | {r.calls} ({', '.join(r.call_ids)}) | {dates} | {_trend(r, 'rep.talk_ratio', _pct)} | "
+            f"| {md_cell(r.rep)} | {r.calls} ({', '.join(r.call_ids)}) | {dates} | {_trend(r, 'rep.talk_ratio', _pct)} | "
             f"{_trend(r, 'rep.questions', lambda v: f'{v:g}')} | {_trend(r, 'rep.longest_monologue_s', _clock)} | "
             f"{_trend(r, 'patience_s', lambda v: f'{v:.2f} s')} | {_trend(r, 'interactivity', lambda v: f'{v:.1f}')} |"
         )
@@ -419,7 +415,7 @@ def _calls_table(rows: list[CallRow]) -> list[str]:
            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         out.append(
-            f"| {r.call_id} | {r.date or 'n/a'} | {_cell(r.rep) or 'n/a'} | {r.call_type or 'n/a'} | "
+            f"| {r.call_id} | {r.date or 'n/a'} | {md_cell(r.rep) or 'n/a'} | {r.call_type or 'n/a'} | "
             f"{_clock(r.duration_s)} | {_pct(r.rep_talk_ratio)} | {r.rep_questions if r.rep_questions is not None else 'n/a'} | "
             f"{_clock(r.rep_longest_monologue_s)} | {_num(r.patience_s, '{:.2f} s')} | {_num(r.interactivity)} | "
             f"{r.scorecard} | {', '.join(r.benchmarks_outside) or '—'} | {r.next_steps} | {r.competitor_mentions} |"

@@ -16,14 +16,9 @@ from sophia_crew.engines.forecast.market import GrowthStats, SeasonalityProfile,
 from sophia_crew.engines.forecast.pipeline import CategoryTotal, StageStats
 from sophia_crew.tools.strategy import ActualPoint, HorizonTotal
 
-from .base import ReportBase
+from .base import ReportBase, md_cell
 
 CATEGORY_LABEL = {"commit": "Commit", "best_case": "Best case", "pipeline": "Pipeline"}
-
-
-def _cell(text: object) -> str:
-    """Table-cell text: a '|' (as in series ids like "SMB | EMEA") would split the cell."""
-    return str(text).replace("|", "\\|")
 
 
 def _typical(d: DealLine, as_of: date) -> str:
@@ -191,7 +186,7 @@ class StrategyReport(ReportBase):
         totals = [t for t in r.horizon_totals]
         if totals:
             out += ["| Series | Forecast total | Same periods last year | Growth |", "|---|---:|---:|---:|"]
-            out += [f"| {_cell(t.series)} | ${t.forecast_total:,.0f} | " +
+            out += [f"| {md_cell(t.series)} | ${t.forecast_total:,.0f} | " +
                     (f"${t.same_periods_last_year:,.0f}" if t.same_periods_last_year is not None else "n/a") +
                     " | " + (f"{t.growth_pct:+.1f}%" if t.growth_pct is not None else "n/a") + " |"
                     for t in totals]
@@ -239,7 +234,7 @@ class StrategyReport(ReportBase):
         if p.slipped_deals:
             out += ["| Deal | Owner | Stage | Category | Amount | Close date | First close date | Pushed |",
                     "|---|---|---|---|---:|---|---|---:|"]
-            out += [f"| {d.deal_id} {_cell(d.name)} | {_cell(d.owner or 'n/a')} | {d.stage} | {d.forecast_category} | "
+            out += [f"| {d.deal_id} {md_cell(d.name)} | {md_cell(d.owner or 'n/a')} | {d.stage} | {d.forecast_category} | "
                     f"${d.amount_usd:,.0f} | {d.close_date} | {d.original_close_date or 'n/a'} | "
                     f"{d.days_pushed} d{f' (+{d.days_overdue} d overdue)' if d.days_overdue else ''} |"
                     for d in p.slipped_deals]
@@ -249,7 +244,7 @@ class StrategyReport(ReportBase):
         out += ["", f"### Open deals{shown}", "",
                 "| Deal | Owner | Stage | Category | Amount | Win rate | Weighted | CRM close | Typical close |",
                 "|---|---|---|---|---:|---:|---:|---|---|"]
-        out += [f"| {d.deal_id} {_cell(d.name)} | {_cell(d.owner or 'n/a')} | {d.stage} | {d.forecast_category} | "
+        out += [f"| {d.deal_id} {md_cell(d.name)} | {md_cell(d.owner or 'n/a')} | {d.stage} | {d.forecast_category} | "
                 f"${d.amount_usd:,.0f} | {d.win_rate:.0%} | ${d.weighted_usd:,.0f} | {d.close_date} | "
                 f"{_typical(d, p.as_of)} |" for d in p.deals]
         out += ["", ("*Win rate = share of the tenant's closed deals that reached the stage and were won; typical "
@@ -274,9 +269,9 @@ class StrategyReport(ReportBase):
                 when = f"{x.date}..{x.end_date}" if x.end_date else x.date
                 drv = (f"{x.driver} ({x.driver_deviation:+,.0f})" if x.driver and x.driver_deviation is not None
                        else x.driver or "n/a")
-                out.append(f"| {_cell(x.series)} | {when} | {x.kind.replace('_', ' ')} | {x.severity} | "
+                out.append(f"| {md_cell(x.series)} | {when} | {x.kind.replace('_', ' ')} | {x.severity} | "
                            f"${x.value:,.0f} | ${x.expected:,.0f} | {x.deviation:+,.0f} ({x.deviation_pct:+.1f}%) | "
-                           f"{_cell(drv)} |")
+                           f"{md_cell(drv)} |")
         return out + [""]
 
     def _market_md(self) -> list[str]:
@@ -288,12 +283,12 @@ class StrategyReport(ReportBase):
         def pct(v: float | None) -> str:
             return "n/a" if v is None else f"{v:+.1f}%"
 
-        out += [f"| {_cell(g.series)} | ${g.last_value:,.0f} | {pct(g.mom_pct)} | {pct(g.yoy_pct)} | "
+        out += [f"| {md_cell(g.series)} | ${g.last_value:,.0f} | {pct(g.mom_pct)} | {pct(g.yoy_pct)} | "
                 f"{'n/a' if g.trailing_year_total is None else f'${g.trailing_year_total:,.0f}'} | "
                 f"{pct(g.trailing_year_yoy_pct)} | {pct(g.cagr_pct)} ({g.cagr_years} y) |" for g in m.growth]
         if m.shares:
             out += ["", "| Segment | Last 12 months | Share | Prior share | Change |", "|---|---:|---:|---:|---:|"]
-            out += [f"| {_cell(s.segment)} | ${s.last_year_total:,.0f} | {s.share_pct:.1f}% | "
+            out += [f"| {md_cell(s.segment)} | ${s.last_year_total:,.0f} | {s.share_pct:.1f}% | "
                     f"{'n/a' if s.prior_share_pct is None else f'{s.prior_share_pct:.1f}%'} | "
                     f"{'n/a' if s.change_pp is None else f'{s.change_pp:+.2f} pp'} |" for s in m.shares]
         for s in m.seasonality:
