@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from ..engines.health.models import AccountStanding
 from . import client_health_render as render
 from .base import ReportBase
 
@@ -62,21 +63,11 @@ class PlayAction(_Part):
     steps: list[str] = Field(default_factory=list)
 
 
-class AccountHealthReport(_Part):
+class AccountHealthReport(AccountStanding):
     """Health, risk and plan of one account."""
 
-    account_id: str
-    name: str
-    segment: str
-    owner: str
-    csm: str
-    arr_usd: float | None
-    renewal_date: date | None
-    days_to_renewal: int | None
-    score: float | None
-    colour: str | None
-    status: str
-    profile: str
+    model_config = ConfigDict(extra="forbid")
+
     at_risk: bool
     risk_reasons: list[str] = Field(default_factory=list)
     watch_reasons: list[str] = Field(default_factory=list)

@@ -245,3 +245,20 @@ class HealthScore(BaseModel):
     insufficient_data: InsufficientData | None = None
     overrides: list[str] = Field(default_factory=list, description="rules that changed the colour")
     trend: HealthTrend | None = None
+
+
+class AccountStanding(BaseModel):
+    """Who an account is and where its health stands: the head of every per-account health row and report."""
+
+    account_id: str
+    name: str
+    segment: str
+    owner: str
+    csm: str
+    arr_usd: float | None
+    renewal_date: date | None
+    days_to_renewal: int | None
+    score: float | None
+    colour: str | None
+    status: str
+    profile: str

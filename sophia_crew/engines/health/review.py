@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from sophia_crew.errors import InputError
 
-from .models import HealthScore
+from .models import AccountStanding, HealthScore
 from .portfolio import AccountHealth, PortfolioHealth, RenewalItem, RiskRollup, _distribution, _rollup
 from .tenant import load_tenant
 
@@ -164,21 +164,9 @@ def risk_reasons(account: AccountHealth, risk_probability: float) -> list[str]:
 # --------------------------------------------------------------------------- per-account score rows
 
 
-class ScoreRow(BaseModel):
+class ScoreRow(AccountStanding):
     """Health of one account as the crew reports it: score, what drags it, the trend and why, data gaps."""
 
-    account_id: str
-    name: str
-    segment: str
-    owner: str
-    csm: str
-    arr_usd: float | None
-    renewal_date: date | None
-    days_to_renewal: int | None
-    score: float | None
-    colour: str | None
-    status: str
-    profile: str
     drags: list[Drag]
     previous_as_of: date | None
     previous_score: float | None
