@@ -40,11 +40,12 @@ def fixtures_dir() -> Path:
 
 @pytest.fixture
 def sophia_home(tmp_path, monkeypatch):
-    """Own SOPHIA_HOME (run store, memory) and crewAI storage dir, and no database URL, for one test.
+    """Own SOPHIA_HOME (run store, memory) and crewAI storage dir, no database URL or workspace, for one test.
 
     Test modules opt in with ``pytestmark = pytest.mark.usefixtures("sophia_home")``.
     """
     monkeypatch.setenv("SOPHIA_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.delenv("SOPHIA_DATABASE_URL", raising=False)
+    monkeypatch.delenv("SOPHIA_WORKSPACE", raising=False)
     return tmp_path / "home"

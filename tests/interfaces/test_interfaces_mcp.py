@@ -27,14 +27,7 @@ from sophia_crew.mcp_server import (
 from sophia_crew.mcp_server import transport as mcp_transport
 from sophia_crew.store.repo import RunStore
 
-
-@pytest.fixture(autouse=True)
-def sophia_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOPHIA_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("SOPHIA_DATABASE_URL", raising=False)
-    monkeypatch.delenv("SOPHIA_WORKSPACE", raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    return tmp_path / "home"
+pytestmark = pytest.mark.usefixtures("sophia_home")
 
 
 @pytest.fixture

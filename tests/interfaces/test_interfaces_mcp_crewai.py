@@ -26,11 +26,7 @@ serve_stdio({ws!r})
 """
 
 
-@pytest.fixture(autouse=True)
-def sophia_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOPHIA_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("SOPHIA_DATABASE_URL", raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+pytestmark = pytest.mark.usefixtures("sophia_home")
 
 
 def run_agent(server_config, tool_name: str, numbers: str):

@@ -13,12 +13,7 @@ pytest.importorskip("ipykernel")
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "quickstart.ipynb"
 
 
-@pytest.fixture(autouse=True)
-def sophia_home(tmp_path, monkeypatch):  # the kernel inherits this environment
-    monkeypatch.setenv("SOPHIA_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("SOPHIA_DATABASE_URL", raising=False)
-    monkeypatch.delenv("SOPHIA_WORKSPACE", raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+pytestmark = pytest.mark.usefixtures("sophia_home")
 
 
 def outputs_text(cell) -> str:
