@@ -45,12 +45,9 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True)
-def sophia_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOPHIA_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv("SOPHIA_DATABASE_URL", raising=False)
-    monkeypatch.setenv("SOPHIA_RESEARCH_MIN_INTERVAL", "0")
-    return tmp_path / "home"
+def research_env(sophia_home, monkeypatch):
+    monkeypatch.setenv("SOPHIA_RESEARCH_MIN_INTERVAL", "0")  # the local demo site needs no politeness delay
+    return sophia_home
 
 
 @pytest.fixture(scope="module")
