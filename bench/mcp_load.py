@@ -12,12 +12,12 @@ clients in ``--client-procs`` separate processes, each calling the tool in a loo
 phases x (duration + ~10 s start-up).
 
 Server configurations:
-  before     ``sophia mcp serve --http`` as first committed: stateful sessions, an SSE stream per call,
-             1 process (see UNDO_FIXES)
-  sse        ``sophia mcp serve --http`` now (same transport, startup heap frozen for the GC)
-  json       ``--json-response``: stateful sessions, one JSON body per call, 1 process
-  stateless  ``--stateless --json-response --workers 2``: no session, one JSON body per call, 2 processes
-             sharing the token store and the rate-limit table
+  before     ``sophia mcp serve --http --sse`` as first committed: stateful sessions, an SSE stream per call,
+             server_info in a worker thread, 1 process (see UNDO_FIXES)
+  sse        ``sophia mcp serve --http --sse`` now (startup heap frozen for the GC, server_info on the loop)
+  json       ``sophia mcp serve --http`` now (the default): stateful sessions, one JSON body per call, 1 process
+  stateless  ``--stateless --workers 2``: no session, one JSON body per call, 2 processes sharing the token
+             store and the rate-limit table
 
 Tools:
   server_info   the cheapest tool (no I/O, ~0.1 ms): the latency is the protocol's (HTTP, auth, rate limit,
@@ -57,10 +57,12 @@ CONFIGS = {
     "json": {"stateless": False, "json_response": True, "workers": 1},
     "stateless": {"stateless": True, "json_response": True, "workers": 2},
 }
-# "before" = the server as first committed: the same code with this session's two fixes undone in the
-# server process (startup heap not frozen for the GC; serverInfo.version unset, so the SDK reads package
-# metadata per stateless request); everything else is identical, so the difference is those fixes.
+# "before" = the server as first committed: the same code with the later fixes undone in the server
+# process (startup heap not frozen for the GC; serverInfo.version unset, so the SDK reads package metadata per
+# stateless request; server_info handed to a worker thread); everything else is identical, so the difference
+# is those fixes.
 UNDO_FIXES = """
+import dataclasses
 import sophia_crew.mcp_server.server as _s, sophia_crew.mcp_server.transport as _t
 _t._freeze_startup_heap = lambda: None
 _init = _s.SophiaMCP.__init__
@@ -68,6 +70,8 @@ def _unfixed(self, *a, **k):
     _init(self, *a, **k)
     self._mcp_server.version = None
 _s.SophiaMCP.__init__ = _unfixed
+_entry = _s.SophiaMCP._server_info_entry
+_s.SophiaMCP._server_info_entry = lambda self, entries: dataclasses.replace(_entry(self, entries), inline=False)
 """
 
 

@@ -28,10 +28,10 @@ def serve_cmd(
     port: int = typer.Option(8765, "--port", help="HTTP port."),
     host: str = typer.Option("127.0.0.1", "--host", help="HTTP bind address (loopback by default)."),
     scope: str = typer.Option("read", "--scope", help="stdio only: read, or write to allow planning writes."),
-    json_response: bool = typer.Option(False, "--json-response", help="HTTP: answer each call with plain JSON "
-                                       "instead of an SSE stream (about half the server CPU per call; an SSE "
-                                       "stream only matters for progress messages during a call, which this "
-                                       "server does not send)."),
+    json_response: bool = typer.Option(True, "--json-response/--sse", help="HTTP: answer each call with one JSON "
+                                       "body (default; about half the server CPU per call) or an SSE stream (only "
+                                       "useful for progress messages during a call, which this server does not "
+                                       "send)."),
     stateless: bool = typer.Option(False, "--stateless", help="HTTP: no MCP session between requests (any "
                                    "worker answers any request; no server-initiated notifications)."),
     workers: int = typer.Option(1, "--workers", help="HTTP: server processes (more than 1 needs --stateless; "
@@ -42,6 +42,7 @@ def serve_cmd(
     """Serve MCP on stdio (for a client that launches this command) or over HTTP with bearer tokens."""
     from ..mcp_server import serve_http, serve_stdio
     from ..mcp_server.tokens import SCOPES
+    from ..mcp_server.transport import check_http_options
 
     try:
         if scope not in SCOPES:
@@ -49,11 +50,7 @@ def serve_cmd(
 
             raise InputError(f"--scope: expected read or write, got {scope!r}")
         if http:
-            if workers > 1 and not stateless:
-                from ..errors import InputError
-
-                raise InputError("--workers: more than one worker needs --stateless (an MCP session lives in "
-                                 "one process)")
+            check_http_options(workers, stateless)
             _console(stderr=True).print(f"MCP over streamable HTTP at http://{host}:{port}/mcp "
                                         "(bearer token required: `sophia mcp token create`)")
             serve_http(workspace, host=host, port=port, json_response=json_response, stateless=stateless,

@@ -160,7 +160,7 @@ class RateLimitMiddleware:
 
 def build_http_app(workspace: str | Path | None = None, *, host: str = "127.0.0.1", port: int = 8765,
                    store: TokenStore | None = None, buckets: TokenBuckets | SharedTokenBuckets | None = None,
-                   stateless: bool = False, **kwargs: Any) -> tuple[Any, SophiaMCP]:
+                   stateless: bool = False, json_response: bool = True, **kwargs: Any) -> tuple[Any, SophiaMCP]:
     """The ASGI app for ``/mcp`` (auth + rate limits) and its server. Callers need a token from the store.
 
     Args:
@@ -171,13 +171,14 @@ def build_http_app(workspace: str | Path | None = None, *, host: str = "127.0.0.
         buckets: rate-limit state (default: in this process; :class:`SharedTokenBuckets` for workers).
         stateless: no MCP session between requests (``Mcp-Session-Id``): any worker can answer any request,
             server-to-client notifications outside a request are not available.
-        **kwargs: passed to FastMCP, e.g. ``json_response=True`` (one JSON body per call instead of an SSE
-            stream: cheaper; an SSE stream only carries progress messages during a call, which the tools and
-            kickoffs do not send today).
+        json_response: one JSON body per call (default) instead of an SSE stream: cheaper; an SSE stream only
+            carries progress messages during a call, which the tools and kickoffs do not send.
+        **kwargs: passed to FastMCP.
     """
     store = store or TokenStore()
     server = build_server(
         workspace, host=host, port=port, token_verifier=StoreTokenVerifier(store), stateless_http=stateless,
+        json_response=json_response,
         auth=AuthSettings(issuer_url=f"http://{'127.0.0.1' if host in LOOPBACK else host}:{port}",
                           resource_server_url=None, required_scopes=["read"]),
         **kwargs)
@@ -214,8 +215,18 @@ def http_app_from_env() -> Any:
     return app
 
 
+def check_http_options(workers: int, stateless: bool) -> None:
+    """InputError unless ``workers`` / ``stateless`` make a valid HTTP server configuration."""
+    from ..errors import InputError
+
+    if workers < 1:
+        raise InputError(f"--workers: must be at least 1, got {workers}")
+    if workers > 1 and not stateless:
+        raise InputError("--workers: more than one worker needs --stateless (an MCP session lives in one process)")
+
+
 def serve_http(workspace: str | Path | None = None, *, host: str = "127.0.0.1", port: int = 8765,
-               log_level: str = "info", workers: int = 1, stateless: bool = False, json_response: bool = False,
+               log_level: str = "info", workers: int = 1, stateless: bool = False, json_response: bool = True,
                access_log: bool = True, **kwargs: Any) -> None:
     """Serve MCP over streamable HTTP at ``http://host:port/mcp`` until interrupted (uvicorn, uvloop, httptools).
 
@@ -229,18 +240,13 @@ def serve_http(workspace: str | Path | None = None, *, host: str = "127.0.0.1", 
             :data:`~.tokens.CACHE_TTL_S` s, so a revocation is effective everywhere within that bound) and one
             rate-limit table (:class:`SharedTokenBuckets`), so a token's rate is the same as with one process.
         stateless: see :func:`build_http_app`.
-        json_response: answer each call with one JSON body instead of an SSE stream.
+        json_response: answer each call with one JSON body (default) instead of an SSE stream.
         access_log: uvicorn's line per request.
         **kwargs: passed to FastMCP (JSON-serialisable when ``workers > 1``).
     """
     import uvicorn
 
-    from ..errors import InputError
-
-    if workers < 1:
-        raise InputError(f"--workers: must be at least 1, got {workers}")
-    if workers > 1 and not stateless:
-        raise InputError("--workers: more than one worker needs --stateless (an MCP session lives in one process)")
+    check_http_options(workers, stateless)
     level = "WARNING" if log_level.lower() in ("warning", "error", "critical") else log_level.upper()
     _plain_logging(level)
     if host not in LOOPBACK:
