@@ -105,10 +105,11 @@ def test_in_memory_write_tool_needs_write_scope_and_only_plans(ws):
     assert write.status == "planned"  # planned, not sent: the approval gate stays
 
 
-@pytest.fixture
-def http_server(ws):
+@pytest.fixture(params=["json", "sse"])
+def http_server(ws, request):
+    """The server with each response style: one JSON body per call (default) and an SSE stream (``--sse``)."""
     store = TokenStore()
-    app, _ = build_http_app(ws, store=store)
+    app, _ = build_http_app(ws, store=store, json_response=request.param == "json")
     with ServerThread(app) as srv:
         yield srv, store
 
