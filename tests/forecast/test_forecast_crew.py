@@ -101,7 +101,13 @@ def test_revenue_section_is_the_forecast_tool_output_and_matches_the_csv(offline
     for line, raw in zip(rev.series, tool["series"]):
         assert line.chosen_model == raw["chosen_model"] and line.why == raw["why"]
         assert [p.model_dump() for p in line.forecast] == raw["forecast"]
-        assert line.backtest[0].model == line.chosen_model  # the model with the lowest backtest MASE
+        # The engine's default: the benchmark-chosen ensemble for every series; the table is the evidence,
+        # sorted by backtest MASE, and the reason quotes the ensemble's own row.
+        assert line.chosen_model == "Ensemble"
+        mases = [b.mase for b in line.backtest]
+        assert mases == sorted(mases)
+        ens = next(b for b in line.backtest if b.model == "Ensemble")
+        assert f"mean MASE was {ens.mase:.2f}" in line.why
         assert len(line.forecast) == 6 and len(line.history) == 36
         assert all(p.lo_95 <= p.lo_80 <= p.mean <= p.hi_80 <= p.hi_95 for p in line.forecast)
     data = pd.read_csv(demo_path("revenue_monthly.csv"))
@@ -186,7 +192,7 @@ def test_scripted_llm_drives_the_real_crewai_loop_and_passes_the_number_check(of
     result = kickoff("strategy", {}, llm_factory=llm.factory)
     assert llm.remaining == 0
     # crewAI ran the real tools and fed their output back as the Observation
-    assert "log-ETS-AAA" in llm.calls[1].transcript and "D-1029" in llm.calls[3].transcript
+    assert "cal-ETS-AAA" in llm.calls[1].transcript and "D-1029" in llm.calls[3].transcript
     assert "SMB | EMEA" in llm.calls[5].transcript
     assert [(r.tool, r.task) for r in result.receipts] == TOOLS
     assert "test double" in result.written_by

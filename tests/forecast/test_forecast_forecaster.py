@@ -76,6 +76,8 @@ def test_forecast_rejects_unknown_model_and_short_series():
     series = from_frame(_two_series(), by=["segment"], horizon=6)
     with pytest.raises(InputError, match="unknown model"):
         forecast_series(series, models=["Prophet"])
+    with pytest.raises(InputError, match="selection must be one of ensemble, backtest, got 'best'"):
+        forecast_series(series, selection="best")
     with pytest.raises(InputError, match="at least 60 needed for season length 12 and horizon 36"):
         forecast_series(series, horizon=36)
 
@@ -108,9 +110,9 @@ def test_forecast_interval_factors_and_widening_by_hand():
 
 
 def test_forecast_default_ensemble_and_intervals_never_narrower_than_the_model():
-    # The default ensemble is the one chosen on the benchmark's earlier origins (model_selection.md).
-    assert DEFAULT_ENSEMBLE == ["log-ETS-AAA", "log-Airline", "log-ETS-AAdA", "log-SDN36"]
-    assert set(DEFAULT_ENSEMBLE) <= set(DEFAULT_MODELS)
+    # The default ensemble is the one chosen on the benchmark's earlier origins (bench/forecast_eval.py).
+    assert DEFAULT_ENSEMBLE == ["cal-ETS-AAA", "cal-Airline", "cal-ETS-AAdA", "cal-SDN36"]
+    assert DEFAULT_MODELS == ["SeasonalNaive", "AutoETS", *DEFAULT_ENSEMBLE]
     series = from_frame(_two_series(), by=["segment"], horizon=6)
     result = forecast_series(series, horizon=6, models=["SeasonalNaive", "log-ETS-AAA"], origins=2, n_jobs=1)
     raw = run_models(series.frame, [MODEL_LIBRARY["log-ETS-AAA"]], freq="MS", season_length=12, horizon=6,
@@ -133,3 +135,27 @@ def test_forecast_seasonal_drift_naive_by_hand():
     assert out["lo-80"] == pytest.approx([5.5 - z * sd, 6.5 - z * sd, 7.5 - z * sd, 7.0 - z * sd * np.sqrt(2)])
     # Only the last `window` differences count: with window 3 the drift is 2 -> 6, 7, 8, 8.
     assert SeasonalDriftNaive(season_length=3, window=3).forecast(y, h=4)["mean"] == pytest.approx([6, 7, 8, 8])
+
+
+def test_forecast_default_is_the_ensemble_for_every_series_with_its_own_backtest_as_evidence():
+    series = from_frame(_two_series(), by=["segment"], horizon=6)
+    result = forecast_series(series, horizon=6, origins=2, n_jobs=1)
+    assert result.candidates == [*DEFAULT_MODELS, "Ensemble"]
+    assert result.selection.startswith("Ensemble (median of cal-ETS-AAA, cal-Airline, cal-ETS-AAdA, cal-SDN36)")
+    members = run_models(series.frame, [MODEL_LIBRARY[m] for m in DEFAULT_ENSEMBLE], freq="MS",
+                         season_length=12, horizon=6, n_jobs=1)
+    for fc in result.series:
+        assert fc.chosen_model == "Ensemble"
+        # The point is the median of the four members' forecasts (mean of the middle two).
+        r = members[members["unique_id"] == fc.series].sort_values("ds")
+        assert [p.mean for p in fc.forecast] == pytest.approx(np.median(r[DEFAULT_ENSEMBLE].to_numpy(), axis=1))
+        rows = {b.model: b for b in fc.backtest}
+        assert f"mean MASE was {rows['Ensemble'].mase:.2f} over 2 origin(s) of 6 periods" in fc.why
+        assert f"({rows['SeasonalNaive'].mase:.2f})" in fc.why and fc.why.startswith("Ensemble = median of")
+        rank = [b.model for b in fc.backtest].index("Ensemble") + 1
+        assert ("the lowest of the 7 candidates" in fc.why) == (rank == 1)
+        assert rank == 1 or f"rank {rank} of 7 (lowest: {fc.backtest[0].model}" in fc.why
+    picked = forecast_series(series, horizon=6, origins=2, n_jobs=1, selection="backtest")
+    assert picked.selection.startswith("lowest mean MASE per series")
+    for fc in picked.series:
+        assert fc.chosen_model == fc.backtest[0].model and "had the lowest mean MASE" in fc.why

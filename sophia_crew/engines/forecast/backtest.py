@@ -1,7 +1,8 @@
 """Candidate models, rolling-origin backtests and forecast-accuracy metrics (MASE, sMAPE, interval coverage).
 
-Models are described by :class:`ModelSpec` (a statsforecast model factory, optionally fitted on log1p(y)).
-Ensembles combine member columns after the fact, so they cost nothing extra to backtest.
+Models are described by :class:`ModelSpec` (a statsforecast model factory, optionally fitted on log1p(y) and
+on calendar-adjusted data, see :mod:`.calendar_effects`). Ensembles combine member columns after the fact, so
+they cost nothing extra to backtest.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from statsforecast.models import (
 
 from sophia_crew.errors import InputError
 
+from .calendar_effects import MONTHLY_FREQS, CalendarAdjusted, calendar_regressors
 from .members import SeasonalDriftNaive
 
 LEVELS = (80, 95)
@@ -39,11 +41,15 @@ class ModelSpec:
         name: column name in results (``AutoETS``, ``log-ETS-damped`` ...).
         factory: builds the statsforecast model from the season length.
         log: fit on log1p(y) and back-transform point and interval bounds (monotone, so quantiles survive).
+        calendar: wrap in :class:`~.calendar_effects.CalendarAdjusted` (trading days, leap year, Easter
+            estimated per series and origin from the training data; monthly series only, otherwise the plain
+            model).
     """
 
     name: str
     factory: Callable[[int], object]
     log: bool = False
+    calendar: bool = False
 
 
 def _ets(model: str = "ZZZ", damped: bool | None = None) -> Callable[[int], object]:
@@ -75,6 +81,11 @@ MODEL_LIBRARY: dict[str, ModelSpec] = {
     "log-DOTheta": ModelSpec("log-DOTheta", lambda m: DynamicOptimizedTheta(season_length=m), log=True),
     "log-OTheta": ModelSpec("log-OTheta", lambda m: OptimizedTheta(season_length=m), log=True),
 }
+# The same cheap log members on calendar-adjusted data ("cal-" = log1p + trading days, leap year, Easter).
+for _name in ("log-ETS-AAA", "log-Airline", "log-ETS-AAdA", "log-SDN36", "log-SDN12", "log-SRWD"):
+    _cal = "cal-" + _name.removeprefix("log-")
+    MODEL_LIBRARY[_cal] = ModelSpec(_cal, MODEL_LIBRARY[_name].factory, log=True, calendar=True)
+del _name, _cal
 
 
 def n_jobs_default() -> int:
@@ -90,19 +101,32 @@ def _run(frame: pd.DataFrame, specs: list[ModelSpec], freq: str, season: int, ho
          n_windows: int | None, step: int, levels: tuple[int, ...], n_jobs: int) -> pd.DataFrame:
     """Cross-validate (n_windows set) or forecast (n_windows None) one transform group of specs."""
     log = specs[0].log
-    data = frame[["unique_id", "ds", "y"]].copy()
+    data = frame[["unique_id", "ds", "y"]].copy().reset_index(drop=True)
     if log:
         data["y"] = np.log1p(data["y"])
+    # Only this group sees the calendar columns: models such as ARIMA would otherwise use them as regressors.
+    calendar = specs[0].calendar and freq in MONTHLY_FREQS
+    future = None
+    if calendar:
+        data = pd.concat([data, calendar_regressors(data["ds"])], axis=1)
+        if n_windows is None:
+            last = data.groupby("unique_id", sort=False)["ds"].max()
+            future = pd.DataFrame([(uid, ds) for uid, end in last.items()
+                                   for ds in pd.date_range(end, periods=horizon + 1, freq=freq)[1:]],
+                                  columns=["unique_id", "ds"])
+            future = pd.concat([future, calendar_regressors(future["ds"])], axis=1)
     models = []
     for spec in specs:
         model = spec.factory(season)
+        if spec.calendar:
+            model = CalendarAdjusted(model, season)
         model.alias = spec.name
         models.append(model)
     # A model that fails on one series (e.g. a flat or all-zero history) falls back to seasonal naive
     # instead of failing the whole multi-series call.
     sf = StatsForecast(models=models, freq=freq, n_jobs=n_jobs, fallback_model=SeasonalNaive(season_length=season))
     if n_windows is None:
-        out = sf.forecast(df=data, h=horizon, level=list(levels))
+        out = sf.forecast(df=data, h=horizon, level=list(levels), X_df=future)
     else:
         out = sf.cross_validation(df=data, h=horizon, n_windows=n_windows, step_size=step, level=list(levels))
     if log:
@@ -137,8 +161,8 @@ def run_models(frame: pd.DataFrame, specs: list[ModelSpec], *, freq: str, season
     n_jobs = n_jobs or n_jobs_default()
     keys = ["unique_id", "ds"] + (["cutoff", "y"] if n_windows is not None else [])
     merged = pd.DataFrame()
-    for log in (False, True):
-        group = [s for s in specs if s.log == log]
+    for log, calendar in ((False, False), (True, False), (True, True), (False, True)):
+        group = [s for s in specs if (s.log, s.calendar) == (log, calendar)]
         if not group:
             continue
         out = _run(frame, group, freq, season_length, horizon, n_windows, step or horizon, levels, n_jobs)
