@@ -25,6 +25,33 @@ ROC-AUC, test = the 20% split; none of these was adopted because none beats the 
                                                                  test .8556/.8557/.8557 (Brier .1318/.1332/.1318)
 CV prefers the 50/50 average (the current ensemble), the test split prefers logistic alone; the gap is within
 the test-split noise printed below. No honest choice reached 0.86 on this split.
+
+Third round (2026-11-25, issue #6): repeated stratified 5-fold x 2 (seed 42) on the same 5,634 train rows; mean fold
+ROC-AUC / mean fold Brier, uncalibrated; "d" = paired difference to the current ensemble on the same folds (its
+standard error is ~.0003-.0006, optimistic since repeated folds overlap). CatBoost 1.2.10 and interpret-core 0.7.8
+were tried from a scratch directory, not installed in the project's environment.
+  current ensemble (spline logistic + shallow HGB, 50/50)        CV .8477  Brier .1339   (reference)
+  spline logistic alone / shallow HGB alone                      CV .8460 / .8459        d -.0017 / -.0018
+  CatBoost (ordered target statistics) depth 4, lr .03, 800 it   CV .8470  Brier .1343   d -.0007
+    depth 4, lr .02, 500 it, l2 5 / depth 6, lr .02, 800 it, l2 10
+                                                                 CV .8476 / .8467        11-28 s per fit
+  EBM (interpret) defaults / 4 bags + 10 pairs / no pairs (GAM)  CV .8471 / .8477 / .8471 (116 / 18 / 5 s per fit)
+  spline logistic + spline x one-hot crosses (tenure x Contract, MonthlyCharges x InternetService [, tenure x
+    InternetService, tenure x PaymentMethod]), C .1 / .1 / .03   CV .8461 / .8455 / .8465
+  random forest (leaf 20) / extra trees                          CV .8452 / .8400
+  equal-weight averages: spline logistic + CatBoost .8476; + EBM .8476; + HGB + CatBoost .8481; + HGB + EBM .8482;
+    + EBM + CatBoost .8483; all four .8484 (Brier .1335); EBM + CatBoost .8485 (Brier .1335, d +.0008);
+    spline logistic + HGB + random forest .8480 (best without new packages, d +.0003)
+  stacking (spline logistic + HGB, logistic meta-model on 5-fold out-of-fold probabilities)
+                                                                 CV .8476  Brier .1352   d -.0001
+Finalists (5-fold isotonic calibration as in the pipeline, fitted on the train split, test split scored once each;
+these are all the test scores looked at in this round):
+  EBM + CatBoost (best CV)                          test ROC-AUC .8555  PR-AUC .6685  Brier .1315  (111 s to train)
+  spline logistic + HGB + random forest             test ROC-AUC .8543  PR-AUC .6635  Brier .1322  (95 s)
+  current ensemble, for comparison                  test ROC-AUC .8557  PR-AUC .665   Brier .1318
+Not adopted: the best CV gain (+.0008) is within fold noise, needs two new dependencies and 20-40x the training time
+(the tests' 20 s budget; times above are on a busy 2-core machine) and does not move the test split. The best
+variants of all three rounds sit at CV .847-.849 and none reached 0.86 on the test split; the goal stays unmet.
 """
 
 from __future__ import annotations
