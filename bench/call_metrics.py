@@ -9,7 +9,19 @@ Measured side by side in one run (the machine is noisy), median (and best) of N 
   * plain read: open().read() of the same files (the floor for any reader, not a parser);
   * sophia_crew: load_transcript() (format detection, parsing, RTTM alignment, Pydantic models)
     + compute_metrics() for every call (and, for the breakdown, load_transcript() alone).
+Each line also gives the best CPU time (time.process_time, all threads), which other jobs on the machine
+disturb much less than wall time.
 Goal: sophia_crew ≤ 2× the faster pyarrow.csv reader.
+
+What it shows (2026-11-25, 2 cores shared with other helpers' jobs; runs of the code before and after the
+issue #4 work interleaved in a quiet spell, load average ~1.2, --repeats 7): import+metrics went from 2.96-2.99×
+the reference by median (2.94-3.02× by best) to 2.40-2.41× (2.44-2.49× by best, 2.28-2.33× by CPU time):
+≈ 244 → ≈ 195 ms against ≈ 80 ms. The metrics no longer re-scan the text (word/filler counts come from the
+.nlp token columns at import, questions are found without splitting every sentence): ≈ 80 → ≈ 30 ms. The
+import stays ≈ 2× the reference (≈ 160 ms: the .nlp CSV parse ≈ 35-45, turn texts ≈ 15-20, token counts
+≈ 20, RTTM ≈ 25 now parsed with numpy, alignment ≈ 10, utterances built without model_construct's
+per-field work). Under load the wall ratios swing much more (1.75-3.4× by median in busy runs).
+Goal (≤ 2× by median) not met.
 """
 
 from __future__ import annotations
@@ -92,29 +104,36 @@ def main() -> None:
     for f in funcs.values():  # warm-up: imports, OS file cache, lru caches
         f(nlps, rttms)
     times: dict[str, list[float]] = {k: [] for k in funcs}
+    cpu: dict[str, list[float]] = {k: [] for k in funcs}
     for _ in range(args.repeats):
         for name, f in funcs.items():
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             f(nlps, rttms)
             times[name].append(time.perf_counter() - t0)
+            cpu[name].append(time.process_time() - c0)
     med = {k: statistics.median(v) for k, v in times.items()}
     best = {k: min(v) for k, v in times.items()}
     readers = ("pyarrow.csv read", "pyarrow.csv read, 1 thread")
     ref = min(readers, key=med.get)
     ref_best = min(readers, key=best.get)
-    print(f"{'':28s} {'median':>8s}      {'x ref':>5s}   {'best':>8s}      {'x ref':>5s}")
+    cpu_best = {k: min(v) for k, v in cpu.items()}
+    ref_cpu = min(readers, key=cpu_best.get)
+    head = "".join(f" {col:>8s}      {'x ref':>5s}  " for col in ("median", "best", "cpu best"))
+    print(f"{'':28s}{head}")
     for name, m in med.items():
-        b = best[name]
+        b, c = best[name], cpu_best[name]
         print(
             f"{name:28s} {m * 1000:8.1f} ms   {m / med[ref]:5.2f}   "
-            f"{b * 1000:8.1f} ms   {b / best[ref_best]:5.2f}"
+            f"{b * 1000:8.1f} ms   {b / best[ref_best]:5.2f}   "
+            f"{c * 1000:8.1f} ms   {c / cpu_best[ref_cpu]:5.2f}"
         )
     ratio = med["sophia_crew import+metrics"] / med[ref]
     ratio_best = best["sophia_crew import+metrics"] / best[ref_best]
     print(f"reference = the faster pyarrow.csv reader in this run ({ref!r} by median, {ref_best!r} by best)")
+    ratio_cpu = cpu_best["sophia_crew import+metrics"] / cpu_best[ref_cpu]
     print(
-        f"ratio sophia_crew import+metrics / reference = {ratio:.2f} by median, {ratio_best:.2f} by best "
-        f"(goal <= 2.0 by median: {'met' if ratio <= 2.0 else 'NOT met'})"
+        f"ratio sophia_crew import+metrics / reference = {ratio:.2f} by median, {ratio_best:.2f} by best, "
+        f"{ratio_cpu:.2f} by best CPU time (goal <= 2.0 by median: {'met' if ratio <= 2.0 else 'NOT met'})"
     )
 
 

@@ -19,7 +19,10 @@ except ImportError:
     pa = None
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
+# what follows a stop character at a split point of _SENTENCE_END
+_AFTER_STOP = re.compile(r"[\"')\]]*\s+")
 _WORD = re.compile(r"[a-z0-9']+")
+_PREFIX = 80  # characters of a question is_open looks at first
 
 
 # Every punctuation character is deleted before splitting into words, so a token that is only punctuation
@@ -40,6 +43,9 @@ class LanguageRules:
     # fillers can overlap in a word stream (summing separate counts and counting one alternation would
     # differ, and the former is the rule) or a filler word is not plain [a-z0-9]
     fillers_re2: str | None = None
+    # open_starts / closed_exceptions grouped by phrase length, for is_open's prefix lookups
+    open_by_length: tuple[tuple[int, frozenset], ...] = ()
+    closed_by_length: tuple[tuple[int, frozenset], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -53,13 +59,43 @@ def rules() -> LanguageRules:
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
     padded = tuple((" " + "  ".join(f.replace("'", "").split()) + " ").encode() for f in fillers)
+    open_starts = tuple(tuple(str(s).lower().split()) for s in q.get("open_starts", []))
+    closed = tuple(tuple(str(s).lower().split()) for s in q.get("closed_exceptions", []))
     return LanguageRules(
         skip_words=frozenset(str(w).lower() for w in q.get("skip_words", [])),
-        open_starts=tuple(tuple(str(s).lower().split()) for s in q.get("open_starts", [])),
-        closed_exceptions=tuple(tuple(str(s).lower().split()) for s in q.get("closed_exceptions", [])),
+        open_starts=open_starts,
+        closed_exceptions=closed,
         fillers=padded,
         fillers_re2=_alternation(padded),
+        open_by_length=_by_length(open_starts),
+        closed_by_length=_by_length(closed),
     )
+
+
+class CountedText(str):
+    """A ``str`` that carries its own :func:`text_stats`, computed by an importer from source tokens.
+
+    ``stats`` is ``(rules, words, fillers)``: the counts hold for exactly this string's content (a str is
+    immutable; any edit yields a plain ``str`` without them) under that :class:`LanguageRules` object, so
+    :func:`batch_text_stats` can take them instead of re-scanning the text. Equal to the plain string in
+    every other respect.
+    """
+
+    stats: tuple[LanguageRules, int, int]
+
+
+def counted(text: str, words: int, fillers: int, r: LanguageRules) -> CountedText:
+    """``text`` as a :class:`CountedText` with these :func:`text_stats` under rules ``r``."""
+    out = CountedText(text)
+    out.stats = (r, words, fillers)
+    return out
+
+
+def _carried(text: str, r: LanguageRules) -> tuple[int, int] | None:
+    stats = getattr(text, "stats", None) if type(text) is CountedText else None
+    if stats is None or stats[0] is not r:
+        return None
+    return stats[1], stats[2]
 
 
 def _alternation(fillers: tuple[bytes, ...]) -> str | None:
@@ -113,11 +149,25 @@ def _strip_non_ascii_punct(run: re.Match) -> str:
 def batch_text_stats(texts: list[str]) -> list[tuple[int, int]]:
     """:func:`text_stats` of every text, computed for the whole list at once; identical figures.
 
+    Texts that are a :class:`CountedText` under the current rules give their carried counts.
     The texts are joined and normalised in one pass of C string operations (lower, punctuation deleted,
     whitespace made spaces); words are counted without splitting, and the fillers are counted per text by
     one RE2 alternation through pyarrow (see ``LanguageRules.fillers_re2``). Without pyarrow, or when the
     rules or the text do not allow it, this falls back to :func:`text_stats` per text.
     """
+    r = rules()
+    carried = [_carried(t, r) for t in texts]
+    missing = [k for k, c in enumerate(carried) if c is None]
+    if not missing:
+        return carried
+    if len(missing) < len(texts):
+        for k, c in zip(missing, _batch_text_stats([texts[k] for k in missing])):
+            carried[k] = c
+        return carried
+    return _batch_text_stats(texts)
+
+
+def _batch_text_stats(texts: list[str]) -> list[tuple[int, int]]:
     alt = rules().fillers_re2
     if pa is None or alt is None or len(texts) < 4 or any(_SEP in t for t in texts):
         return [text_stats(t) for t in texts]
@@ -152,23 +202,62 @@ def questions(text: str) -> list[str]:
     """Sentences of ``text`` that end with a question mark."""
     if "?" not in text:
         return []
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip().rstrip("\"')]").endswith("?")]
+    # A stop character followed by closers and whitespace is a split point of split_sentences wherever it
+    # is (a split consumes no stop character), so each sentence but the last ends with its stop character
+    # and is a question exactly when that is "?": only the "?" split points and the last sentence are looked
+    # at, each sentence start found by searching back to the previous split point.
+    out = []
+    start = 0  # where the sentence after the last split point found so far starts
+    q = text.find("?")
+    while q >= 0:
+        after = _AFTER_STOP.match(text, q + 1)
+        if after:
+            out.append(text[_sentence_start(text, start, q) : q + 1].strip())
+            start = after.end()
+        q = text.find("?", q + 1)
+    last = text[_sentence_start(text, start, len(text)) :].strip()
+    if last.rstrip("\"')]").endswith("?"):
+        out.append(last)
+    return out
+
+
+def _sentence_start(text: str, lo: int, end: int) -> int:
+    """Start of the sentence that ``text[end]`` ends: just after the last split point before ``end``, at
+    or after ``lo`` (itself a sentence start)."""
+    p = end
+    while True:
+        p = max(text.rfind(".", lo, p), text.rfind("!", lo, p), text.rfind("?", lo, p))
+        if p < 0:
+            return lo
+        after = _AFTER_STOP.match(text, p + 1)
+        if after:
+            return after.end()
 
 
 def is_open(question: str) -> bool:
     """True for an open question under the rules in language.yaml (leading discourse words skipped)."""
     r = rules()
-    words = _WORD.findall(question.lower())
+    # the words of a prefix are the question's first words, but for its last one (maybe cut): enough when
+    # the skip-word run ends and six words follow it before that last one
+    words = _WORD.findall(question[:_PREFIX].lower())
     k = 0
     while k < len(words) - 1 and words[k] in r.skip_words:
         k += 1
+    if len(question) > _PREFIX and k + 7 > len(words):
+        words = _WORD.findall(question.lower())
+        k = 0
+        while k < len(words) - 1 and words[k] in r.skip_words:
+            k += 1
     head = tuple(words[k : k + 6])
-    if any(head[:n] in group for n, group in _by_length(r.closed_exceptions)):
-        return False
-    return any(head[:n] in group for n, group in _by_length(r.open_starts))
+    for n, group in r.closed_by_length:
+        if head[:n] in group:
+            return False
+    for n, group in r.open_by_length:
+        if head[:n] in group:
+            return True
+    return False
 
 
-@lru_cache(maxsize=8)
 def _by_length(phrases: tuple[tuple[str, ...], ...]) -> tuple[tuple[int, frozenset], ...]:
     """Phrases grouped by word count, so a prefix test is one set lookup per length."""
     return tuple((n, frozenset(p for p in phrases if len(p) == n)) for n in sorted({len(p) for p in phrases}))

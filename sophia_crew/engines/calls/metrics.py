@@ -33,7 +33,10 @@ from itertools import pairwise
 
 from ...errors import InputError
 from . import language
-from .models import CallMetrics, CallTranscript, Monologue, SideMetrics, SpeakerMetrics, Unavailable
+from .models import CallMetrics, CallTranscript, SideMetrics, SpeakerMetrics, Unavailable
+from .monologues import longest as _longest
+from .monologues import monologue as _mono
+from .monologues import timeline_turns as _timeline_turns
 
 _TIME_METRICS = (
     "talk_time",
@@ -81,22 +84,6 @@ class _Acc:
         self.intervals: list[tuple[float, float]] = []
 
 
-def _timeline_turns(t: CallTranscript) -> list[dict]:
-    """Utterances with speech or words, sorted by start, merged into same-speaker monologues."""
-    items = [u for u in t.utterances if u.start is not None and (u.text or u.speech())]
-    items.sort(key=lambda u: u.start)  # stable: ties keep transcript order
-    groups: list[dict] = []
-    for u in items:
-        real = u.end > u.start
-        if groups and groups[-1]["speaker"] == u.speaker:
-            g = groups[-1]
-            g["end"] = max(g["end"], u.end)
-            g["real"] = g["real"] or real
-        else:
-            groups.append({"speaker": u.speaker, "start": u.start, "end": u.end, "real": real})
-    return groups
-
-
 def _side_of(role: str) -> str | None:
     return {"internal": "rep", "external": "customer"}.get(role)
 
@@ -137,9 +124,13 @@ def compute_metrics(t: CallTranscript, *, monologue_threshold_s: float = 150.0) 
             side.intervals.extend(speech)
         if n == 0:
             continue
-        qs = questions(u.text)
-        nq = len(qs)
-        n_open = sum(map(is_open, qs)) if qs else 0
+        text = u.text
+        if "?" in text:
+            qs = questions(text)
+            nq = len(qs)
+            n_open = sum(map(is_open, qs))
+        else:
+            nq = n_open = 0
         worded.append(speaker)
         new_turn = speaker != prev_speaker
         prev_speaker = speaker
@@ -182,10 +173,8 @@ def compute_metrics(t: CallTranscript, *, monologue_threshold_s: float = 150.0) 
             for m in _TIME_METRICS
         ]
 
-    # longest real monologue per speaker, per role and overall (first of equal lengths wins), one pass each
-    by_speaker = _longest_by(groups, lambda g: g["speaker"])
-    by_role = _longest_by(groups, lambda g: roles.get(g["speaker"]))
-    overall = _longest_by(groups, lambda g: None).get(None)
+    # longest real monologue per speaker, per role and overall (first of equal lengths wins), in one pass
+    by_speaker, by_role, overall = _longest(groups, roles)
 
     per_speaker = []
     for p in t.participants:
@@ -347,36 +336,13 @@ def _timed_figures(
 def _recount_side_turns(worded: list[str], roles, sides) -> None:
     for s in sides.values():
         s.turns = 0
+    side_of = {sp: _side_of(roles.get(sp, "unknown")) or "_none" for sp in set(worded)}
     prev = None
     for speaker in worded:
-        side = _side_of(roles.get(speaker, "unknown")) or "_none"
+        side = side_of[speaker]
         if side != prev:
             sides[side].turns += 1
             prev = side
-
-
-def _longest_by(groups: list[dict], key) -> dict:
-    best: dict = {}
-    for g in groups:
-        if g["real"]:
-            k = key(g)
-            b = best.get(k)
-            if b is None or g["end"] - g["start"] > b["end"] - b["start"]:
-                best[k] = g
-    return best
-
-
-def _mono(t: CallTranscript, g: dict) -> Monologue:
-    p = next((p for p in t.participants if p.id == g["speaker"]), None)
-    # built without re-validation: every field is already of its declared type (floats made floats)
-    return Monologue.model_construct(
-        speaker=g["speaker"],
-        name=p.label if p else g["speaker"],
-        role=p.role if p else "unknown",
-        start=float(round(g["start"], 3)),
-        end=float(round(g["end"], 3)),
-        duration_s=float(round(g["end"] - g["start"], 3)),
-    )
 
 
 def _r(x: float | None) -> float | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ....errors import InputError
 from ..models import CallTranscript
-from .common import apply_reps, read_text
+from .common import apply_reps, read_source
 from .detect import FORMATS, detect_format, normalise_format
 from .earnings21 import parse_earnings21
 from .gong import parse_gong
@@ -45,7 +45,7 @@ def load_transcript(
         InputError: missing, empty, binary or malformed file, unknown format, bad timestamps.
     """
     p = Path(path)
-    text = read_text(p)
+    raw, text = read_source(p)
     fmt = normalise_format(format) if format else detect_format(p, text)
     if fmt == "gong_json":
         t = parse_gong(text, p, parties)
@@ -56,7 +56,7 @@ def load_transcript(
     elif fmt == "text":
         t = parse_text(text, p)
     elif fmt == "earnings21":
-        t = parse_earnings21(text, p, rttm)
+        t = parse_earnings21(text, p, rttm, raw=raw)
     elif fmt == "qmsum":
         t = parse_qmsum(text, p)
     else:  # normalise_format guarantees a known name

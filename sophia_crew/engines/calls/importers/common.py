@@ -16,6 +16,11 @@ _STAMP = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?$")
 
 def read_text(path: Path) -> str:
     """Read a transcript file as UTF-8 text; InputError for missing, empty or binary files."""
+    return read_source(path)[1]
+
+
+def read_source(path: Path) -> tuple[bytes, str]:
+    """(bytes, UTF-8 text) of a transcript file, checked as by :func:`read_text`."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     size = path.stat().st_size
@@ -32,7 +37,7 @@ def read_text(path: Path) -> str:
         raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     if text.isspace():
         raise InputError(f"{path}: file holds only whitespace")
-    return text
+    return raw, text
 
 
 def parse_stamp(value: str, where: str) -> float:

@@ -21,24 +21,32 @@ The counts of both kinds of leftovers are recorded in ``notes``.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import operator
-import re
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
 from ....errors import InputError
-from ..models import CallTranscript, Participant, Utterance
+from .. import language
+from ..models import CallTranscript, Participant, Utterance, trusted
 from .alignment import align
 from .common import build_transcript
+from .rttm import read_rttm, read_runs
 
 try:  # optional dependency: the pure-Python reader gives the same result, about 3x slower
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
+
+    from .arrays import numpy_view, value_offsets
+    from .token_stats import turn_stats
 except ImportError:
     pa = None
+
+__all__ = ["find_rttm", "parse_earnings21", "read_nlp", "read_rttm"]
 
 TOKEN_GAP_S = 0.5
 
@@ -61,39 +69,61 @@ class _Nlp:
 
 
 def _check_header(text: str, path: Path) -> None:
-    head, _, body = text.partition("\n")
+    end = text.find("\n")
+    head = text if end < 0 else text[:end]
     if head.strip().split("|")[:5] != ["token", "speaker", "ts", "endTs", "punctuation"]:
         raise InputError(f"{path}: line 1: expected header 'token|speaker|ts|endTs|punctuation|...'")
-    if not body or body.isspace():
+    # the body must hold a non-space character; look at its start before scanning (copying) all of it
+    start = text[end + 1 : end + 65] if end >= 0 else ""
+    if not start or start.isspace() and text[end + 1 :].isspace():
         raise InputError(f"{path}: no tokens")
 
 
-def _read_nlp_arrow(text: str, path: Path) -> _Nlp:
+def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
+    # combine_chunks copies even a single chunk (and re-unifies a dictionary)
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
+def _read_nlp_arrow(text: str, path: Path, raw: bytes | None) -> _Nlp:
     # pyarrow's multithreaded CSV reader and list-join keep the import close to a bare pyarrow read
     cols = ["token", "speaker", "ts", "endTs", "punctuation"]
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(text.encode("utf-8")),
+            pa.py_buffer(text.encode("utf-8") if raw is None else raw),
             parse_options=pacsv.ParseOptions(delimiter="|", quote_char=False),
+            # no UTF-8 check (the text was decoded already); speakers dictionary-encoded while parsing, so
+            # turn changes are integer comparisons
             convert_options=pacsv.ConvertOptions(
-                include_columns=cols, column_types={c: pa.string() for c in cols}
+                include_columns=cols,
+                column_types={
+                    **{c: pa.string() for c in cols},
+                    "speaker": pa.dictionary(pa.int32(), pa.string()),
+                },
+                check_utf8=False,
             ),
         )
     except (pa.ArrowInvalid, KeyError) as exc:
         raise InputError(f"{path}: malformed .nlp token file ({str(exc).splitlines()[0]})") from None
     if table.num_rows == 0:
         raise InputError(f"{path}: no tokens")
-    spk = table.column("speaker").combine_chunks()
-    changes = pc.indices_nonzero(pc.not_equal(spk[1:], spk[:-1])).to_pylist()
-    bounds = [0, *(i + 1 for i in changes), table.num_rows]
-    words = pc.binary_join_element_wise(
-        table.column("token").combine_chunks(), table.column("punctuation").combine_chunks(), ""
-    )
+    spk = _one_chunk(table.column("speaker"))  # one dictionary of distinct names for all chunks
+    codes = numpy_view(spk.indices)
+    bounds = [0, *(np.flatnonzero(codes[1:] != codes[:-1]) + 1).tolist(), table.num_rows]
+    tokens, punct = _one_chunk(table.column("token")), _one_chunk(table.column("punctuation"))
+    words = pc.binary_join_element_wise(tokens, punct, "")
     lists = pa.ListArray.from_arrays(pa.array(bounds, pa.int32()), words)
     texts = pc.binary_join(lists, " ").to_pylist()
-    speakers = spk.take(pa.array(bounds[:-1])).to_pylist()
+    stats = turn_stats(tokens, punct, bounds)
+    if stats is not None:  # the metrics take these counts instead of re-scanning the texts
+        r = language.rules()
+        texts = [language.counted(t, n, f, r) for t, (n, f) in zip(texts, stats)]
+    names = spk.dictionary.to_pylist()
+    speakers = [names[c] for c in codes[bounds[:-1]].tolist()]
     ts_col, te_col = table.column("ts"), table.column("endTs")
-    timed = pc.all(pc.not_equal(ts_col, "")).as_py() and pc.all(pc.not_equal(te_col, "")).as_py()
+    # the published files leave both columns empty: then their total length is 0 and nothing is compared
+    timed = all(value_offsets(ch)[-1] for c in (ts_col, te_col) for ch in c.chunks if len(ch)) and (
+        pc.all(pc.not_equal(ts_col, "")).as_py() and pc.all(pc.not_equal(te_col, "")).as_py()
+    )
     ts = ts_col.to_pylist() if timed else None
     te = te_col.to_pylist() if timed else None
     return _Nlp(speakers, bounds, texts, ts, te)
@@ -113,97 +143,18 @@ def _read_nlp_python(text: str, path: Path) -> _Nlp:
     return _Nlp([spk[b] for b in bounds[:-1]], bounds, texts, ts if timed else None, te if timed else None)
 
 
-def read_nlp(text: str, path: Path) -> _Nlp:
-    """Parse ``.nlp`` text into speaker turns (pyarrow when installed, else pure Python)."""
+def read_nlp(text: str, path: Path, raw: bytes | None = None) -> _Nlp:
+    """Parse ``.nlp`` text into speaker turns (pyarrow when installed, else pure Python).
+
+    ``raw``, when given, must be the file's bytes that ``text`` was decoded from (a UTF-8 BOM is skipped);
+    it spares encoding the text again for pyarrow.
+    """
     _check_header(text, path)
     if pa is not None:
-        return _read_nlp_arrow(text, path)
+        if raw is not None and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        return _read_nlp_arrow(text, path, raw)
     return _read_nlp_python(text, path)
-
-
-_RTTM_LINE = re.compile(
-    r"^SPEAKER[ \t]+\S+[ \t]+\S+[ \t]+(\S+)[ \t]+(\S+)[ \t]+\S+[ \t]+\S+[ \t]+(\S+)", re.MULTILINE
-)
-
-
-_RTTM_COLUMNS = [f"f{i}" for i in range(10)]
-_RTTM_ODD = (b"  ", b"\t", b"\r", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
-
-
-def _read_rttm_arrow(path: Path) -> list[tuple[float, float, str]] | None:
-    """read_rttm's result for the plain layout (10 single-space-separated fields per line, every line a
-    ``SPEAKER`` line) parsed by pyarrow; None for anything else, which the regex reader then handles."""
-    raw = path.read_bytes()
-    # bytes where pyarrow and the regex could split fields differently: those files take the regex path
-    if not raw.isascii() or any(c in raw for c in _RTTM_ODD):
-        return None
-    try:
-        table = pacsv.read_csv(
-            pa.py_buffer(raw),
-            read_options=pacsv.ReadOptions(column_names=_RTTM_COLUMNS, use_threads=False),
-            parse_options=pacsv.ParseOptions(delimiter=" ", quote_char=False),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=["f0", "f3", "f4", "f7"],
-                column_types={"f0": pa.string(), "f3": pa.float64(), "f4": pa.float64(), "f7": pa.string()},
-            ),
-        )
-    except pa.ArrowException:
-        return None
-    if not table.num_rows or not pc.all(pc.equal(table.column("f0"), "SPEAKER")).as_py():
-        return None
-    starts, durs = table.column("f3").to_pylist(), table.column("f4").to_pylist()
-    if None in starts or None in durs or min(starts) < 0 or min(durs) < 0:
-        return None
-    segs = list(zip(starts, [s + d for s, d in zip(starts, durs)], table.column("f7").to_pylist()))
-    if not all(map(operator.le, starts, starts[1:])):  # RTTMs are usually in time order already
-        segs.sort(key=operator.itemgetter(0))
-    return segs
-
-
-def read_rttm(path: Path) -> list[tuple[float, float, str]]:
-    """RTTM ``SPEAKER`` lines → (start, end, speaker) sorted by start; InputError on bad fields."""
-    fast = _read_rttm_arrow(path) if pa is not None else None
-    if fast is not None:
-        return fast
-    text = path.read_text(encoding="utf-8")
-    rows = _RTTM_LINE.findall(text)
-    try:
-        starts = list(map(float, (r[0] for r in rows)))
-        durs = list(map(float, (r[1] for r in rows)))
-    except ValueError:
-        starts = durs = []
-    bad = len(starts) != len(rows) or text.count("SPEAKER") != len(rows) or min(starts + durs, default=0) < 0
-    if bad:  # find the offending line for the message
-        for n, line in enumerate(text.splitlines(), 1):
-            f = line.split()
-            if not f or f[0] != "SPEAKER":
-                continue
-            try:
-                start, dur = float(f[3]), float(f[4])
-            except (IndexError, ValueError):
-                start = dur = None
-            if start is None or len(f) < 8:
-                raise InputError(
-                    f"{path}: line {n}: expected 'SPEAKER <file> <chan> <start> <dur> <NA> <NA> <speaker>' "
-                    f"with numeric start and duration"
-                )
-            if start < 0 or dur < 0:
-                raise InputError(f"{path}: line {n}: negative start or duration")
-    if not rows:
-        raise InputError(f"{path}: no SPEAKER segments")
-    segs = [(s, s + d, r[2]) for s, d, r in zip(starts, durs, rows)]
-    segs.sort(key=lambda s: s[0])
-    return segs
-
-
-def _runs(segs):
-    runs = []  # (speaker, [(start, end), ...])
-    for s, e, spk in segs:
-        if runs and runs[-1][0] == spk:
-            runs[-1][1].append((s, e))
-        else:
-            runs.append((spk, [(s, e)]))
-    return runs
 
 
 @lru_cache(maxsize=8)
@@ -245,7 +196,8 @@ def _timed_by_tokens(nlp: _Nlp, path: Path) -> list[Utterance]:
             else:
                 spans.append((tsf[k], tef[k]))
         utts.append(
-            Utterance.model_construct(
+            trusted(
+                Utterance,
                 speaker=s,
                 start=spans[0][0],
                 end=max(map(operator.itemgetter(1), spans)),
@@ -257,10 +209,10 @@ def _timed_by_tokens(nlp: _Nlp, path: Path) -> list[Utterance]:
     return utts
 
 
-def _timed_by_rttm(nlp: _Nlp, rttm_path: Path) -> tuple[list[Utterance], list[str]]:
-    runs = _runs(read_rttm(rttm_path))
+def _timed_by_rttm(nlp: _Nlp, rttm_path: Path, runs) -> tuple[list[Utterance], list[str]]:
+    """Turns timed by the RTTM ``runs`` (:func:`read_runs` of ``rttm_path``): the alignment in the doc."""
     turns = nlp.turns
-    rdesc = [(r[0], sum(e - s for s, e in r[1])) for r in runs]
+    rdesc = [(r[0], r[2]) for r in runs]
     speech = sum(d for _, d in rdesc)
     rate = nlp.n_tokens / speech if speech > 0 else 2.5
     path_ = align([(s, (b - a) / rate) for s, a, b in turns], rdesc)
@@ -270,7 +222,6 @@ def _timed_by_rttm(nlp: _Nlp, rttm_path: Path) -> tuple[list[Utterance], list[st
         if path_[k][1] is not None:
             upcoming = runs[path_[k][1]][1][0][0]
         next_start[k] = upcoming
-    make = Utterance.model_construct
     utts: list[Utterance] = []
     lost_turns = lost_words = empty_runs = 0
     empty_s = 0.0
@@ -280,17 +231,24 @@ def _timed_by_rttm(nlp: _Nlp, rttm_path: Path) -> tuple[list[Utterance], list[st
             lost_turns += 1
             lost_words += b - a
             utts.append(
-                make(
-                    speaker=s, start=next_start[k], end=next_start[k], text=nlp.texts[i], spans=[], topic=None
+                trusted(
+                    Utterance,
+                    speaker=s,
+                    start=next_start[k],
+                    end=next_start[k],
+                    text=nlp.texts[i],
+                    spans=[],
+                    topic=None,
                 )
             )
             continue
-        rspk, spans = runs[j]
+        rspk, spans, _ = runs[j]
         if i is None:
             empty_runs += 1
             empty_s += rdesc[j][1]
         utts.append(
-            make(
+            trusted(
+                Utterance,
                 speaker=rspk,
                 start=spans[0][0],
                 end=max(map(operator.itemgetter(1), spans)),
@@ -314,9 +272,18 @@ def _timed_by_rttm(nlp: _Nlp, rttm_path: Path) -> tuple[list[Utterance], list[st
     return utts, notes
 
 
-def parse_earnings21(text: str, path: Path, rttm: Path | str | None = None) -> CallTranscript:
-    """Parse an Earnings-21 ``.nlp`` file, timed by its token timings or else by its RTTM."""
-    nlp = read_nlp(text, path)
+def parse_earnings21(
+    text: str, path: Path, rttm: Path | str | None = None, raw: bytes | None = None
+) -> CallTranscript:
+    """Parse an Earnings-21 ``.nlp`` file, timed by its token timings or else by its RTTM.
+
+    Args:
+        text: the file's text.
+        path: the file (call id, companion RTTM and speaker metadata are found from it).
+        rttm: RTTM file to time the turns with (default: :func:`find_rttm`).
+        raw: the bytes ``text`` was decoded from, if at hand (spares re-encoding it).
+    """
+    nlp = read_nlp(text, path, raw)
     call_id = path.stem
     names = _names(path, call_id)
     common = {"call_id": call_id, "source_format": "earnings21", "source": path}
@@ -328,13 +295,13 @@ def parse_earnings21(text: str, path: Path, rttm: Path | str | None = None) -> C
         rttm_path = Path(rttm) if rttm else find_rttm(path)
         if rttm_path is None:
             utts = [
-                Utterance.model_construct(speaker=s, start=None, end=None, text=t, spans=None, topic=None)
+                trusted(Utterance, speaker=s, start=None, end=None, text=t, spans=None, topic=None)
                 for (s, _, _), t in zip(nlp.turns, nlp.texts)
             ]
             notes = ["token ts/endTs are empty and no RTTM was found: untimed"]
             pauses = False
         else:
-            utts, notes = _timed_by_rttm(nlp, rttm_path)
+            utts, notes = _timed_by_rttm(nlp, rttm_path, read_runs(rttm_path))
             pauses = True
     ids = dict.fromkeys(u.speaker for u in utts)
     people = [Participant(id=s, name=names.get(s) or None) for s in ids]
