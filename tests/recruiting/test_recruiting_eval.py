@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from sophia_crew.engines.recruiting.evaluation import evaluate, load_dotin
+from sophia_crew.engines.recruiting.evaluation import evaluate_all, load_dotin
 
 
 def test_dotin_test_subset_f1_floor(shared_data):
     docs = load_dotin(
         shared_data("resumes_jobs", "dotin_resume_ner", "set_aside_test_v2_50cvs.zip"), limit=25
     )
-    scores = evaluate(docs, lenient=True)
-    assert scores["skills"].f1 >= FLOORS["skills"]
-    assert scores["designation"].f1 >= FLOORS["designation"]
-    assert scores["years_of_experience"].f1 >= FLOORS["years_of_experience"]
-    assert scores["degree"].f1 >= FLOORS["degree"]
+    scores = evaluate_all(docs)
+    for etype, floor in FLOORS.items():
+        assert scores["lenient"][etype].f1 >= floor, etype
+    # Half credit for containment-only matches puts the partial scheme between strict and lenient.
+    for etype in FLOORS:
+        assert scores["strict"][etype].f1 <= scores["partial"][etype].f1 <= scores["lenient"][etype].f1
 
 
-# Measured on this subset with the span tagger (knowledge/recruiting/resume_tagger.json.gz): skills 0.643,
-# designation 0.746, years 0.733, degree 0.691 (rules only, first version: skills 0.579, designation 0.734).
-FLOORS = {"skills": 0.62, "designation": 0.72, "years_of_experience": 0.70, "degree": 0.65}
+# Lenient F1 measured on this subset with the span tagger (knowledge/recruiting/resume_tagger.json.gz):
+# skills 0.654, designation 0.804, years 0.731, degree 0.682. Before the retrained tagger and its decoding clean-up: skills 0.643, designation 0.746.
+FLOORS = {"skills": 0.64, "designation": 0.78, "years_of_experience": 0.71, "degree": 0.66}

@@ -5,6 +5,13 @@ de-duplicated after normalisation (lower case, whitespace collapsed, outer punct
 *Strict*: a prediction counts when it equals a gold value. *Lenient*: it also counts when one contains the
 other on word boundaries ("Senior Software Engineer" vs "Software Engineer"). Matching is one-to-one;
 precision, recall and F1 are micro-averaged over all resumes.
+
+How this compares with the usual partial-match schemes (SemEval-2013 task 9.1 / MUC, as in ``nervaluate``):
+*lenient* gives full credit to a containment match, like their "type" scheme (any overlap, right type), but
+asks for containment rather than any overlap; their "partial" scheme gives such a match half credit. The
+``partial`` scheme of :func:`evaluate_all` does that (exact = 1, containment only = 0.5), so its F1 lies
+between strict and lenient. All schemes compare per-resume sets of values, not character offsets, because
+the parser outputs values with their source line.
 """
 
 from __future__ import annotations
@@ -38,7 +45,12 @@ def load_dotin(zip_path: Path, limit: int | None = None) -> list[tuple[str, str,
     """(name, plain text with tags stripped, gold values per entity type) for each XML CV in the zip."""
     out = []
     with zipfile.ZipFile(zip_path) as zf:
-        names = sorted(n for n in zf.namelist() if n.endswith(".xml"))
+        # The test zip also holds a macOS resource fork (__MACOSX/._Indeed_3.xml): not a CV.
+        names = sorted(
+            n
+            for n in zf.namelist()
+            if n.endswith(".xml") and "__MACOSX/" not in n and not Path(n).name.startswith("._")
+        )
         for name in names[:limit]:
             raw = zf.read(name).decode("utf-8", errors="replace")
             gold: dict[str, set[str]] = {k: set() for k in ENTITY_TYPES}
@@ -94,9 +106,15 @@ def _matches(pred: set[str], gold: set[str], lenient: bool) -> int:
     return hits
 
 
+def _partial_credit(pred: set[str], gold: set[str]) -> float:
+    """SemEval-2013 "partial" credit: exact matches count 1, then containment matches among the rest 0.5."""
+    exact = pred & gold
+    return len(exact) + 0.5 * _matches(pred - exact, gold - exact, lenient=True)
+
+
 @dataclass
 class Score:
-    tp: int = 0
+    tp: float = 0
     n_pred: int = 0
     n_gold: int = 0
     per_doc: list = field(default_factory=list)
@@ -128,3 +146,28 @@ def evaluate(
             score.n_pred += len(pred[etype])
             score.n_gold += len(gold[etype])
     return scores
+
+
+SCHEMES = ("strict", "partial", "lenient")
+
+
+def evaluate_all(
+    docs: list[tuple[str, str, dict[str, set[str]]]], legacy: bool = False
+) -> dict[str, dict[str, Score]]:
+    """Scores per scheme ("strict", "partial", "lenient") and entity type, parsing each resume once."""
+    out = {scheme: {k: Score() for k in ENTITY_TYPES} for scheme in SCHEMES}
+    for _, text, gold in docs:
+        pred = predict(text, legacy=legacy)
+        for etype in ENTITY_TYPES:
+            p, g = pred[etype], gold[etype]
+            credit = {
+                "strict": _matches(p, g, False),
+                "partial": _partial_credit(p, g),
+                "lenient": _matches(p, g, True),
+            }
+            for scheme, tp in credit.items():
+                score = out[scheme][etype]
+                score.tp += tp
+                score.n_pred += len(p)
+                score.n_gold += len(g)
+    return out

@@ -22,16 +22,8 @@ from .readers import SUPPORTED, read_document
 from .skills import find_skills, line_at, vocabulary
 from .spans import tagged_skills, titles_from
 from .tagger import tagger
-from .textutil import EMAIL_RE, LANG_NAMES, PHONE_RE, URL_RE, clean, detect_language, segments
+from .textutil import EMAIL_RE, LANG_NAMES, PHONE_RE, TITLE_HEADS, URL_RE, clean, detect_language, segments
 
-TITLE_HEADS = (
-    "manager|engineer|developer|consultant|analyst|director|executive|officer|intern|representative|specialist|"
-    "coordinator|assistant|associate|lead|architect|administrator|accountant|designer|supervisor|secretary|agent|"
-    "clerk|technician|teacher|nurse|scientist|programmer|tester|advisor|adviser|head|president|vp|partner|owner|"
-    "founder|cashier|receptionist|trainee|auditor|controller|recruiter|generalist|planner|buyer|chef|cook|driver|"
-    "operator|instructor|trainer|editor|writer|strategist|merchandiser|attendant|server|bartender|host|"
-    "salesperson|salesman|account executive|sdr|bdr"
-)
 TITLE_RE = re.compile(
     rf"\b((?:(?:senior|sr\.?|junior|jr\.?|chief|principal|staff|lead|head|assistant|associate|deputy|general|"
     rf"regional|area|district|national|global|vice)\s+)*(?:[A-Z][\w/&.-]*\s+){{0,3}}(?:{TITLE_HEADS})s?)\b(?:\s+(?:of|for)\s+[A-Z][\w&]*(?:\s+[A-Z][\w&]*)?)?",

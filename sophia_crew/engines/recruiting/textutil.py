@@ -192,6 +192,15 @@ LANG_NAMES = {
     "nl": "Dutch",
 }
 
+# Head nouns of job titles ("Senior Data *Engineer*"), shared by the rule-based parser and the span tagger.
+TITLE_HEADS = (
+    "manager|engineer|developer|consultant|analyst|director|executive|officer|intern|representative|specialist|"
+    "coordinator|assistant|associate|lead|architect|administrator|accountant|designer|supervisor|secretary|agent|"
+    "clerk|technician|teacher|nurse|scientist|programmer|tester|advisor|adviser|head|president|vp|partner|owner|"
+    "founder|cashier|receptionist|trainee|auditor|controller|recruiter|generalist|planner|buyer|chef|cook|driver|"
+    "operator|instructor|trainer|editor|writer|strategist|merchandiser|attendant|server|bartender|host|"
+    "salesperson|salesman|account executive|sdr|bdr"
+)
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b(?:linkedin\.com|github\.com)/\S+", re.IGNORECASE)
 PHONE_RE = re.compile(
