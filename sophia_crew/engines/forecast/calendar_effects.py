@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 from dateutil.easter import easter
 
+from .members import CustomModel
+
 # Frequencies whose periods are calendar months (the regressors are defined for those only).
 MONTHLY_FREQS = frozenset({"MS", "M", "ME"})
 CALENDAR_COLUMNS = ["td_mon", "td_tue", "td_wed", "td_thu", "td_fri", "td_sat", "lpyear", "easter8"]
@@ -94,7 +96,7 @@ def calendar_effects(y: np.ndarray, X: np.ndarray, season_length: int) -> np.nda
     return beta
 
 
-class CalendarAdjusted:
+class CalendarAdjusted(CustomModel):
     """Any statsforecast model fitted on calendar-adjusted data (see :func:`calendar_effects`).
 
     Used through ``StatsForecast`` with the :data:`CALENDAR_COLUMNS` as exogenous columns (``X``/``X_future``
@@ -114,16 +116,6 @@ class CalendarAdjusted:
         self.base = base
         self.season_length = season_length
         self.alias = alias
-        self.prediction_intervals = None
-
-    def new(self) -> CalendarAdjusted:
-        """A fresh copy (statsforecast clones models per series)."""
-        b = type(self).__new__(type(self))
-        b.__dict__.update(self.__dict__)
-        return b
-
-    def __repr__(self) -> str:
-        return self.alias
 
     def forecast(self, y: np.ndarray, h: int, X: np.ndarray | None = None, X_future: np.ndarray | None = None,
                  level: list[int] | None = None, fitted: bool = False) -> dict[str, np.ndarray]:

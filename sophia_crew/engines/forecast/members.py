@@ -8,7 +8,25 @@ import numpy as np
 from scipy.stats import norm
 
 
-class SeasonalDriftNaive:
+class CustomModel:
+    """What statsforecast asks of a model object besides ``forecast``: an alias, a fresh copy per series, and
+    the attributes it reads (``uses_exog``, ``prediction_intervals``)."""
+
+    uses_exog = False
+    prediction_intervals = None
+    alias = "CustomModel"
+
+    def new(self) -> CustomModel:
+        """A fresh copy (statsforecast clones models per series)."""
+        b = type(self).__new__(type(self))
+        b.__dict__.update(self.__dict__)
+        return b
+
+    def __repr__(self) -> str:
+        return self.alias
+
+
+class SeasonalDriftNaive(CustomModel):
     """Seasonal naive plus the average year-on-year change of the last ``window`` periods.
 
     y(T+h) = y(T+h-m·k) + k·d with k = ceil(h/m) and d the mean of the last ``window`` seasonal differences
@@ -23,22 +41,10 @@ class SeasonalDriftNaive:
         alias: column name in results.
     """
 
-    uses_exog = False
-
     def __init__(self, season_length: int, window: int = 36, alias: str = "SeasonalDriftNaive"):
         self.season_length = season_length
         self.window = window
         self.alias = alias
-        self.prediction_intervals = None
-
-    def new(self) -> SeasonalDriftNaive:
-        """A fresh copy (statsforecast clones models per series)."""
-        b = type(self).__new__(type(self))
-        b.__dict__.update(self.__dict__)
-        return b
-
-    def __repr__(self) -> str:
-        return self.alias
 
     def forecast(self, y: np.ndarray, h: int, X: np.ndarray | None = None, X_future: np.ndarray | None = None,
                  level: list[int] | None = None, fitted: bool = False) -> dict[str, np.ndarray]:
