@@ -13,8 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from sophia_crew.engines.health import churn as churn_engine
 from sophia_crew.engines.health import review
+from sophia_crew.engines.health.churn_models import ChurnModel
 from sophia_crew.engines.health.portfolio import (
     DEMO_TODAY,
     PortfolioHealth,
@@ -125,7 +125,11 @@ def _models_dir() -> Path:
 
 
 @lru_cache(maxsize=4)
-def _tenant_model(history: Path, digest: str) -> churn_engine.ChurnModel:
+def _tenant_model(history: Path, digest: str) -> ChurnModel:
+    from sophia_crew.engines.health import (
+        churn as churn_engine,  # scikit-learn loads only when a model is needed
+    )
+
     for meta in sorted(_models_dir().glob("payready-*.json"), reverse=True):
         if digest[:8] in meta.name:
             try:
@@ -137,7 +141,7 @@ def _tenant_model(history: Path, digest: str) -> churn_engine.ChurnModel:
     return model
 
 
-def _default_model() -> tuple[churn_engine.ChurnModel | None, str]:
+def _default_model() -> tuple[ChurnModel | None, str]:
     """The tenant's churn model (trained once from churn_history.csv and saved), or None with the reason."""
     history = (TENANT_DIR or demo_path()) / "churn_history.csv"
     if not history.is_file():
@@ -376,6 +380,8 @@ def train_churn_model(csv_path: str, mapping: str) -> TrainResult:
 
     Refuses tables below the mapping's minimum (default 200 rows and 30 of each class). Returns holdout metrics.
     """
+    from sophia_crew.engines.health import churn as churn_engine
+
     model = churn_engine.train_churn_model(csv_path, mapping)
     path = churn_engine.save_churn_model(model, _models_dir())
     m = model.meta

@@ -9,7 +9,7 @@ Pure functions over Pydantic models; no crewAI. Entry points:
 * :func:`portfolio.assess_portfolio`, :func:`portfolio.portfolio_chart`, :func:`portfolio.portfolio_markdown`
 """
 
-from .churn import ChurnModel, load_churn_model, save_churn_model, train_churn_model
+from .churn_models import ChurnModel
 from .models import AccountSignals, HealthScore, ScorecardConfig
 from .plays import CTA, load_plays
 from .portfolio import AccountHealth, PortfolioHealth, assess_portfolio, portfolio_chart, portfolio_markdown
@@ -21,3 +21,12 @@ __all__ = [
     "save_churn_model",
     "score_signals", "score_with_trend", "train_churn_model",
 ]
+
+
+def __getattr__(name: str):
+    # the training stack (scikit-learn) loads only when a churn function is used, not with every health import
+    if name in ("load_churn_model", "save_churn_model", "train_churn_model"):
+        from . import churn
+
+        return getattr(churn, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

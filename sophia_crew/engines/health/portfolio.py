@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from sophia_crew.errors import InputError
 
-from .churn import ChurnModel, ChurnPrediction
+from .churn_models import ChurnModel, ChurnPrediction
 from .models import HealthScore, ScorecardConfig
 from .plays import CTA, AccountContext, PlaysConfig, load_plays, plays_for
 from .scorecard import load_scorecard, previous_as_of, score_with_trend
