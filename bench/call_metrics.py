@@ -21,6 +21,26 @@ the reference by median (2.94-3.02× by best) to 2.40-2.41× (2.44-2.49× by bes
 import stays ≈ 2× the reference (≈ 160 ms: the .nlp CSV parse ≈ 35-45, turn texts ≈ 15-20, token counts
 ≈ 20, RTTM ≈ 25 now parsed with numpy, alignment ≈ 10, utterances built without model_construct's
 per-field work). Under load the wall ratios swing much more (1.75-3.4× by median in busy runs).
+
+Second round (same day, load average 0.5-0.8; the previous commit and this code each in its own long-lived
+process, called in turn, 31 repeats, reference measured in between; two runs): import+metrics went from
+2.43-2.46× the reference by median to 2.34-2.35× (by best 2.33-2.51× → 2.32-2.36×, by CPU time
+2.33-2.36× → 2.22-2.31×): ≈ 195-202 → ≈ 185-195 ms against ≈ 79-83 ms; the import alone 1.99-2.00× →
+1.93-1.95× by median.
+Changes: the .nlp speakers are read as plain strings (turn changes by one string comparison instead of
+dictionary-encoding the column while parsing: ≈ 5-8 ms less); the metrics keep each utterance's span list
+instead of copying every interval into four lists, compute a speaker's or side's words-per-minute union only
+when some of its speech has no words (else it is the talk-time union already computed), sum a side's
+counts from its speakers, take empty texts as 0 words without a scan, and merge intervals without a
+None test per interval (metrics ≈ 35 → ≈ 32 ms CPU).
+Measured and dropped (same-run, interleaved): reading the RTTM with pyarrow.csv like the reference
+(read_runs 34 → 43-54 ms by median: its parse alone is ≈ 7 ms, but with the checks that keep the regex
+reader's exact results it ends up slower than the numpy reader); a numpy lookup of the
+filler vocabulary instead of pyarrow's index_in (7.4 → 12-16 ms); a single-pass alignment when every way out
+of the band costs more than the band's optimum (exact, but settles 1 of the 18 calls that need the
+search: leaving the band early is cheap); .nlp read with one thread, one block per file or the system
+allocator (no gain). What remains is mostly C work that the reference does not do (turn texts, token counts,
+RTTM checks) and ≈ 30 ms of per-utterance Python in the metrics.
 Goal (≤ 2× by median) not met.
 """
 

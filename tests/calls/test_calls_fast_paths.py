@@ -214,3 +214,21 @@ def test_filled_replaces_nulls_in_slices():
         for length in range(10 - start + 1):
             part = arr.slice(start, length)
             assert filled(part, -1).tolist() == [-1 if v is None else v for v in part.to_pylist()]
+
+
+def test_numpy_rttm_reader_takes_only_printable_ascii(fixtures_dir, tmp_path):
+    """Any byte but printable ASCII and "\\n" in a speaker name sends the file to the regex reader (which
+    then splits on the whitespace ones or keeps the others in the name); the result is the same either way."""
+    lines = _fixture_rttm(fixtures_dir).decode().splitlines()
+    plain = set(range(0x20, 0x7F)) - {0x20}
+    for byte in range(1, 256):
+        if byte == 0x0A:
+            continue
+        f = lines[2].split(" ")
+        f[7] = "S" + chr(byte) + "x"
+        raw = ("\n".join([*lines[:2], " ".join(f), *lines[3:]]) + "\n").encode("utf-8")
+        assert (rttm._read_fast(raw) is not None) == (byte in plain), byte
+        path = tmp_path / "one.rttm"
+        path.write_bytes(raw)
+        got = _outcome(lambda p=path: rttm.read_rttm(p))
+        assert repr(got) == repr(_outcome(lambda r=raw, p=path: rttm._read_slow(r, p))), byte

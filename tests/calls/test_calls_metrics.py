@@ -97,3 +97,35 @@ def test_helpers():
     # basically, you know, you know = 8 (repeats and phrases counted, case and punctuation ignored)
     text = "Um, um you know, we - like - uh... I mean it’s — fine. Basically $1,200. You know you know"
     assert language.text_stats(text) == (17, 8)
+
+
+def test_words_per_minute_counts_only_worded_timed_speech():
+    """Ana: "hello there friend" 0-10 s, untranscribed speech 20-30 s, then "hi" with zero duration at 40 s;
+    Bo: "ok fine" 10-15 s. Ana's talk time is 10 + 10 = 20 s, but her words per minute divide the 3 words of
+    timed speech (not the zero-length "hi") by the 10 s of worded speech only: 18.0, not 3 / 20 s = 9.0;
+    Bo 2 words / 5 s = 24.0. The rep side (Ana alone) follows the same rule."""
+    from sophia_crew.engines.calls.models import CallTranscript, Participant, Utterance
+
+    def utt(speaker, start, end, text):
+        return Utterance(speaker=speaker, start=start, end=end, text=text)
+
+    t = CallTranscript(
+        call_id="wpm",
+        participants=[Participant(id="Ana", role="internal"), Participant(id="Bo", role="external")],
+        utterances=[
+            utt("Ana", 0, 10, "hello there friend"),
+            utt("Bo", 10, 15, "ok fine"),
+            utt("Ana", 20, 30, ""),
+            utt("Ana", 40, 40, "hi"),
+        ],
+        source_format="test",
+        timed=True,
+    )
+    m = compute_metrics(t)
+    ana, bo = m.per_speaker
+    assert (ana.talk_time_s, ana.words, ana.words_per_minute) == (20.0, 4, 18.0)
+    assert (bo.talk_time_s, bo.words, bo.words_per_minute) == (5.0, 2, 24.0)
+    assert (m.rep.talk_time_s, m.rep.words_per_minute) == (20.0, 18.0)
+    assert m.customer.words_per_minute == 24.0
+    plain = compute_metrics(t.model_copy(update={"utterances": t.utterances[:2]}))
+    assert plain.per_speaker[0].talk_time_s == 10.0 and plain.per_speaker[0].words_per_minute == 18.0

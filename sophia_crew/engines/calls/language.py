@@ -156,7 +156,9 @@ def batch_text_stats(texts: list[str]) -> list[tuple[int, int]]:
     rules or the text do not allow it, this falls back to :func:`text_stats` per text.
     """
     r = rules()
-    carried = [_carried(t, r) for t in texts]
+    # "" (speech without words) has no words and so no fillers, unless a filler is blank (then no RE2 rule)
+    empty = (0, 0) if r.fillers_re2 is not None else None
+    carried = [_carried(t, r) if t else empty for t in texts]
     missing = [k for k, c in enumerate(carried) if c is None]
     if not missing:
         return carried

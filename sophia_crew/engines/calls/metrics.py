@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from itertools import pairwise
+from itertools import chain, pairwise
 
 from ...errors import InputError
 from . import language
@@ -54,18 +54,19 @@ _TIME_METRICS = (
 
 def union_length(intervals: list[tuple[float, float]]) -> float:
     """Total length covered by a list of (start, end) intervals, overlaps counted once."""
+    ordered = iter(sorted(intervals))
+    first = next(ordered, None)
+    if first is None:
+        return 0.0
     total = 0.0
-    cur_s = cur_e = None
-    for s, e in sorted(intervals):
-        if cur_e is None or s > cur_e:
-            if cur_e is not None:
-                total += cur_e - cur_s
+    cur_s, cur_e = first
+    for s, e in ordered:
+        if s > cur_e:
+            total += cur_e - cur_s
             cur_s, cur_e = s, e
         elif e > cur_e:
             cur_e = e
-    if cur_e is not None:
-        total += cur_e - cur_s
-    return total
+    return total + (cur_e - cur_s)
 
 
 def interactivity_score(switches_per_minute: float) -> float:
@@ -76,12 +77,32 @@ def interactivity_score(switches_per_minute: float) -> float:
 class _Acc:
     """Per-speaker (or per-side) accumulator of text figures."""
 
-    __slots__ = ("fillers", "intervals", "open", "questions", "timed_words", "turns", "worded", "words")
+    __slots__ = ("fillers", "open", "parts", "questions", "timed_words", "turns", "worded", "words")
 
     def __init__(self) -> None:
         self.turns = self.words = self.questions = self.open = self.fillers = self.timed_words = 0
-        self.worded: list[tuple[float, float]] = []  # voiced intervals of utterances that have words
-        self.intervals: list[tuple[float, float]] = []
+        self.parts: list[list[tuple[float, float]]] = []  # voiced intervals, one list per utterance
+        # the same for the utterances that have words and a duration; None while that is all of ``parts``
+        # (the usual case: their union is then the talk time, not computed twice)
+        self.worded: list[list[tuple[float, float]]] | None = None
+
+    def not_worded(self) -> None:
+        """The last of ``parts`` is speech without words (or without a duration)."""
+        if self.worded is None:
+            self.worded = self.parts[:-1]
+
+    def add(self, other: _Acc) -> None:
+        """Add ``other``'s text counts (not its turns or intervals)."""
+        self.words += other.words
+        self.questions += other.questions
+        self.open += other.open
+        self.fillers += other.fillers
+        self.timed_words += other.timed_words
+
+
+def _union(parts: list[list[tuple[float, float]]]) -> float:
+    """:func:`union_length` of the intervals of several utterances."""
+    return union_length(list(chain.from_iterable(parts)))
 
 
 def _side_of(role: str) -> str | None:
@@ -117,12 +138,15 @@ def compute_metrics(t: CallTranscript, *, monologue_threshold_s: float = 150.0) 
     for u, (n, fill) in zip(t.utterances, stats):
         speaker = u.speaker
         a = acc[speaker]
-        side = sides[side_key.get(speaker, "_none")]
         speech = u.speech()
         if speech:
-            a.intervals.extend(speech)
-            side.intervals.extend(speech)
+            side = sides[side_key.get(speaker, "_none")]
+            a.parts.append(speech)
+            side.parts.append(speech)  # in transcript order, as the speakers' (the union sorts them)
         if n == 0:
+            if speech:
+                a.not_worded()
+                side.not_worded()
             continue
         text = u.text
         if "?" in text:
@@ -135,20 +159,26 @@ def compute_metrics(t: CallTranscript, *, monologue_threshold_s: float = 150.0) 
         new_turn = speaker != prev_speaker
         prev_speaker = speaker
         talk = bool(speech) and u.end > u.start
-        for x in (a, side):
-            x.words += n
-            x.questions += nq
-            x.open += n_open
-            x.fillers += fill
-            x.turns += new_turn
-            if talk:
-                x.timed_words += n
-                x.worded.extend(speech)
+        a.words += n
+        a.questions += nq
+        a.open += n_open
+        a.fillers += fill
+        a.turns += new_turn
+        if talk:
+            a.timed_words += n
+            for x in (a, side):
+                if x.worded is not None:
+                    x.worded.append(speech)
+        elif speech:
+            a.not_worded()
+            side.not_worded()
         turns += new_turn
         total_words += n
         total_q += nq
-    if total_words == 0 and not any(a.intervals for a in acc.values()):
+    if total_words == 0 and not any(a.parts for a in acc.values()):
         raise InputError(f"{t.source or t.call_id}: transcript has no words and no timed speech")
+    for speaker, a in acc.items():  # a side's text counts are its speakers'
+        sides[side_key.get(speaker, "_none")].add(a)
     # side turns were counted with the speaker-level rule; recount them as side-level runs
     _recount_side_turns(worded, roles, sides)
 
@@ -156,8 +186,7 @@ def compute_metrics(t: CallTranscript, *, monologue_threshold_s: float = 150.0) 
     speech_s = duration = None
     groups: list[dict] = []
     if timed:
-        all_iv = [iv for a in acc.values() for iv in a.intervals]
-        speech_s = union_length(all_iv)
+        speech_s = _union([part for a in acc.values() for part in a.parts])
         starts = [u.start for u in t.utterances]
         ends = [u.end for u in t.utterances]
         duration = max(ends) - min(starts)
@@ -179,7 +208,7 @@ def compute_metrics(t: CallTranscript, *, monologue_threshold_s: float = 150.0) 
     per_speaker = []
     for p in t.participants:
         a = acc.get(p.id) or _Acc()
-        talk = union_length(a.intervals) if timed else None
+        talk = _union(a.parts) if timed else None
         mono = _mono(t, by_speaker[p.id]) if timed and p.id in by_speaker else None
         per_speaker.append(
             SpeakerMetrics(
@@ -191,7 +220,7 @@ def compute_metrics(t: CallTranscript, *, monologue_threshold_s: float = 150.0) 
                 word_share=_ratio(a.words, total_words),
                 talk_time_s=_r(talk),
                 talk_ratio=_ratio(talk, speech_s) if timed else None,
-                words_per_minute=_wpm(a) if timed else None,
+                words_per_minute=_wpm(a, talk) if timed else None,
                 longest_monologue_s=_r(mono.duration_s) if mono else (0.0 if timed else None),
                 questions=a.questions,
                 open_questions=a.open,
@@ -207,7 +236,7 @@ def compute_metrics(t: CallTranscript, *, monologue_threshold_s: float = 150.0) 
         if not ids:
             continue
         a = sides[side]
-        talk = union_length(a.intervals) if timed else None
+        talk = _union(a.parts) if timed else None
         mono = _mono(t, by_role[role]) if timed and role in by_role else None
         side_models[side] = SideMetrics(
             side=side,
@@ -217,7 +246,7 @@ def compute_metrics(t: CallTranscript, *, monologue_threshold_s: float = 150.0) 
             word_share=_ratio(a.words, total_words),
             talk_time_s=_r(talk),
             talk_ratio=_ratio(talk, speech_s) if timed else None,
-            words_per_minute=_wpm(a) if timed else None,
+            words_per_minute=_wpm(a, talk) if timed else None,
             longest_monologue_s=_r(mono.duration_s) if mono else (0.0 if timed else None),
             questions=a.questions,
             open_questions=a.open,
@@ -359,6 +388,7 @@ def _per100(n: int, words: int) -> float | None:
     return round(100.0 * n / words, 2) if words else None
 
 
-def _wpm(a: _Acc) -> float | None:
-    talk = union_length(a.worded)
+def _wpm(a: _Acc, talk_s: float) -> float | None:
+    """Words per minute of ``a``'s worded speech; ``talk_s`` is the union of all its intervals."""
+    talk = talk_s if a.worded is None else _union(a.worded)
     return round(a.timed_words / (talk / 60.0), 1) if talk > 0 else None

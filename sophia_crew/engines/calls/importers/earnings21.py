@@ -36,7 +36,6 @@ from .common import build_transcript
 from .rttm import read_rttm, read_runs
 
 try:  # optional dependency: the pure-Python reader gives the same result, about 3x slower
-    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
@@ -91,34 +90,29 @@ def _read_nlp_arrow(text: str, path: Path, raw: bytes | None) -> _Nlp:
         table = pacsv.read_csv(
             pa.py_buffer(text.encode("utf-8") if raw is None else raw),
             parse_options=pacsv.ParseOptions(delimiter="|", quote_char=False),
-            # no UTF-8 check (the text was decoded already); speakers dictionary-encoded while parsing, so
-            # turn changes are integer comparisons
+            # no UTF-8 check (the text was decoded already); plain strings: dictionary-encoding the speakers
+            # while parsing costs more than comparing neighbouring strings once
             convert_options=pacsv.ConvertOptions(
-                include_columns=cols,
-                column_types={
-                    **{c: pa.string() for c in cols},
-                    "speaker": pa.dictionary(pa.int32(), pa.string()),
-                },
-                check_utf8=False,
+                include_columns=cols, column_types=dict.fromkeys(cols, pa.string()), check_utf8=False
             ),
         )
     except (pa.ArrowInvalid, KeyError) as exc:
         raise InputError(f"{path}: malformed .nlp token file ({str(exc).splitlines()[0]})") from None
     if table.num_rows == 0:
         raise InputError(f"{path}: no tokens")
-    spk = _one_chunk(table.column("speaker"))  # one dictionary of distinct names for all chunks
-    codes = numpy_view(spk.indices)
-    bounds = [0, *(np.flatnonzero(codes[1:] != codes[:-1]) + 1).tolist(), table.num_rows]
+    spk = _one_chunk(table.column("speaker"))
+    cuts = numpy_view(pc.indices_nonzero(pc.not_equal(spk[1:], spk[:-1])))
+    bounds = [0, *(cuts + 1).tolist(), table.num_rows]
     tokens, punct = _one_chunk(table.column("token")), _one_chunk(table.column("punctuation"))
     words = pc.binary_join_element_wise(tokens, punct, "")
-    lists = pa.ListArray.from_arrays(pa.array(bounds, pa.int32()), words)
+    offsets = pa.array(bounds, pa.int32())
+    lists = pa.ListArray.from_arrays(offsets, words)
     texts = pc.binary_join(lists, " ").to_pylist()
     stats = turn_stats(tokens, punct, bounds)
     if stats is not None:  # the metrics take these counts instead of re-scanning the texts
         r = language.rules()
         texts = [language.counted(t, n, f, r) for t, (n, f) in zip(texts, stats)]
-    names = spk.dictionary.to_pylist()
-    speakers = [names[c] for c in codes[bounds[:-1]].tolist()]
+    speakers = spk.take(offsets[:-1]).to_pylist()
     ts_col, te_col = table.column("ts"), table.column("endTs")
     # the published files leave both columns empty: then their total length is 0 and nothing is compared
     timed = all(value_offsets(ch)[-1] for c in (ts_col, te_col) for ch in c.chunks if len(ch)) and (
