@@ -11,19 +11,13 @@ from ..engines.calls.batch import CallRow
 from ..engines.calls.benchmarks import BenchmarkComparison, RepTrend
 from ..engines.calls.mentions import Mention
 from ..engines.calls.models import SideMetrics
+from ..engines.calls.report import clock
 from .base import md_cell
 
 if TYPE_CHECKING:
     from .sales_coach import CallSection
 
 PRICING_SHOWN = 8
-
-
-def clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "n/a"
-    s = round(seconds)
-    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
 
 
 def pct(x: float | None) -> str:

@@ -120,6 +120,25 @@ def test_markdown_report_has_every_section(single):
     assert data["report"]["calls"][0]["metrics"]["rep"]["questions"] == 7
 
 
+def test_markdown_of_the_hand_checked_call(fixtures_dir, tmp_path):
+    result = kickoff("sales_coach", {"transcript": str(fixtures_dir / "calls" / "hand_checked.vtt"),
+                                     "reps": ["Ana"]}, out_dir=tmp_path)
+    md = result.files[0].read_text()
+    assert "| Talk ratio | 82.3 % | 18.5 % |" in md  # Ana 191 s of 232 s, Bo 43 s
+    assert "MEDDPICC scorecard: 4/8" in md
+    assert "“Um, we reconcile everything manually" in md
+    assert "$1,200" in md
+
+
+def test_markdown_of_an_untimed_call_says_what_is_missing(fixtures_dir, tmp_path):
+    result = kickoff("sales_coach", {"transcript": str(fixtures_dir / "calls" / "plain.txt"), "reps": ["Jane"]},
+                     out_dir=tmp_path)
+    md = result.files[0].read_text()
+    assert "| Word share (untimed) |" in md and "untimed transcript" in md
+    section = md[md.index("## Not computed"):]
+    assert "- **patience**:" in section and "- **talk_time**:" in section
+
+
 def test_summary_rows_are_the_metrics_table(single):
     rows = dict(single.report.summary_rows())
     assert rows["rep talk ratio"] == "71.2 % (above 36–50 %)"

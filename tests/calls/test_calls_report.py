@@ -14,7 +14,6 @@ from sophia_crew.engines.calls import (
     compare_to_benchmarks,
     compute_metrics,
     load_transcript,
-    render_markdown,
     rep_trends,
     talk_time_svg,
 )
@@ -78,24 +77,12 @@ def test_rep_trends(hand):
     assert bo.calls == 1 and bo.slope_per_call is None and bo.direction == "n/a"
 
 
-def test_svg_and_markdown(hand):
+def test_svg(hand):
     a = analyze_call(hand, reps=["Ana"], call_type="discovery")
     svg = talk_time_svg(a.metrics)
     root = ET.fromstring(svg)  # well-formed XML
     assert root.tag.endswith("svg") and svg.count("<rect") == 2
     assert "82.3%" in svg and "3:11" in svg  # Ana 191 s of 232 s
-    md = render_markdown(a, prose={"summary": "Ana pitched for too long.", "next_call": "Ask about budget."})
-    assert md.index("## Summary") < md.index("## Talk time") and "## Next call" in md
-    assert "| Talk ratio | 82.3 % | 18.5 % |" in md
-    assert "MEDDPICC scorecard: 4/8" in md
-    assert "“Um, we reconcile everything manually" in md
-    assert "$1,200" in md
-
-
-def test_markdown_untimed_says_what_is_missing(fixtures_dir):
-    md = render_markdown(analyze_call(fixtures_dir / "calls" / "plain.txt", reps=["Jane"]))
-    assert "Word share per speaker (untimed transcript)" in md
-    assert "## Not computed" in md and "- patience:" in md
 
 
 def test_analyze_folder(fixtures_dir, tmp_path):

@@ -10,7 +10,7 @@ from .importers import FORMATS, load_transcript
 from .mentions import Mentions, detect_mentions
 from .metrics import compute_metrics
 from .models import CallMetrics, CallTranscript, Participant, Utterance
-from .report import render_markdown, talk_time_svg
+from .report import talk_time_svg
 from .scorecard import Scorecard, score_methodology, verify_quotes
 
 __all__ = [
@@ -32,7 +32,6 @@ __all__ = [
     "compute_metrics",
     "detect_mentions",
     "load_transcript",
-    "render_markdown",
     "rep_trends",
     "score_methodology",
     "talk_time_svg",
