@@ -43,7 +43,7 @@ def main() -> None:
         text = re.sub(r"\b(20[01]\d)\b", lambda m, shift=shift: str(int(m.group(1)) + shift), text)
         resumes.append(f"Candidate {i}\n{text}\nSKILLS\n{', '.join(rng.sample(skills, 12))}\n")
     jobs = []
-    for j in range(50):
+    for _ in range(50):
         text = rng.choice(base_jobs)
         must = "\n".join(f"- Experience with {s}." for s in rng.sample(skills, 6))
         nice = "\n".join(f"- {s} is a plus." for s in rng.sample(skills, 3))

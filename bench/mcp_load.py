@@ -151,7 +151,7 @@ async def lean_client(url, token, tool, args, stats, ready, start, deadline) -> 
                     stats.errors.append(json.dumps(msg.get("error") or msg["result"]["structuredContent"])[:200])
                 else:
                     stats.latencies.append(time.perf_counter() - t0)
-            except Exception as exc:  # noqa: BLE001 — counted, the run goes on
+            except Exception as exc:
                 stats.errors.append(f"{type(exc).__name__}: {exc}"[:200])
             await think()
 
@@ -178,7 +178,7 @@ async def sdk_client(url, token, tool, args, stats, ready, start, deadline) -> N
                     stats.errors.append(str(result.structuredContent)[:200])
                 else:
                     stats.latencies.append(time.perf_counter() - t0)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 stats.errors.append(f"{type(exc).__name__}: {exc}"[:200])
             await think()
 
@@ -213,7 +213,7 @@ def client_process(kind, url, token, tool, args, n, think_s, ready_q, start_ev, 
         async def guarded():
             try:
                 await run(url, token, tool, args, stats, ready, start, lambda: deadline_v.value)
-            except Exception as exc:  # noqa: BLE001 — a failed session is an error, the others go on
+            except Exception as exc:
                 stats.errors.append(f"session: {type(exc).__name__}: {exc}"[:200])
                 ready()
 

@@ -24,11 +24,11 @@ os.environ.setdefault("MEM0_TELEMETRY", "False")
 logging.disable(logging.WARNING)  # mem0 logs a notice per Memory instance
 os.environ.setdefault("SOPHIA_HOME", tempfile.mkdtemp(prefix="sophia-membench-"))
 
-import chromadb  # noqa: E402
-from chromadb.config import Settings  # noqa: E402
+import chromadb
+from chromadb.config import Settings
 
-from sophia_crew.memory.embedding import local_embedder  # noqa: E402
-from sophia_crew.memory.store import MemoryLayer, collection_name  # noqa: E402
+from sophia_crew.memory.embedding import local_embedder
+from sophia_crew.memory.store import MemoryLayer, collection_name
 
 TOPICS = ["pricing objection", "renewal risk", "champion left", "usage dropped", "competitor SwiftPay",
           "expansion to EMEA", "security review", "late invoice", "QBR scheduled", "new CFO", "pilot success",
@@ -47,7 +47,7 @@ def texts(n: int, per_scope: int) -> list[tuple[str, str]]:
 
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))] * 1000
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))] * 1000
 
 
 def main() -> None:

@@ -28,14 +28,13 @@ TMP = tempfile.mkdtemp(prefix="sophia-bench-")
 os.environ["SOPHIA_HOME"] = TMP
 os.environ["XDG_DATA_HOME"] = TMP
 
-import spine_support  # noqa: E402
-from crewai import Agent, Crew, Task  # noqa: E402
-from crewai.tools import BaseTool  # noqa: E402
-from pydantic import BaseModel  # noqa: E402
+import spine_support
+from crewai import Agent, Crew, Task
+from crewai.tools import BaseTool
 
-from sophia_crew.registry import get_tool, render_output  # noqa: E402
-from sophia_crew.runner import kickoff  # noqa: E402
-from sophia_crew.testing import ScriptedLLM  # noqa: E402
+from sophia_crew.registry import get_tool, render_output
+from sophia_crew.runner import kickoff
+from sophia_crew.testing import ScriptedLLM
 
 NUMBERS = str(spine_support.MINI_WS / "numbers.txt")
 REPORT = {"count": 4, "mean": 13.375, "above_threshold": 2, "summary": "4 numbers, mean 13.375, 2 above 10."}

@@ -21,5 +21,14 @@ def kickoff(crew: str, inputs: dict[str, Any] | None = None, **kwargs: Any):
     return _kickoff(crew, inputs, **kwargs)
 
 
-__all__ = ["ConfigError", "CrewHandle", "CrewNamespace", "InputError", "RunFailed", "SophiaError", "crews",
-           "kickoff", "__version__"]
+__all__ = [
+    "ConfigError",
+    "CrewHandle",
+    "CrewNamespace",
+    "InputError",
+    "RunFailed",
+    "SophiaError",
+    "__version__",
+    "crews",
+    "kickoff",
+]

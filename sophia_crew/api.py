@@ -73,7 +73,7 @@ class CrewNamespace:
         cached_workspace(self._workspace).crew(name)
         return CrewHandle(name, self._workspace)
 
-    def with_workspace(self, workspace: str | Path) -> "CrewNamespace":
+    def with_workspace(self, workspace: str | Path) -> CrewNamespace:
         return CrewNamespace(workspace)
 
     @property

@@ -9,9 +9,9 @@ from crewai import Agent, Crew, Process, Task
 from .crewai_adapter import make_tool
 from .inputs import bind_value
 from .llm.offline import OfflinePolicyLLM
+from .llm.profiles import LLMProfile, build_chat_llm, resolve_profile
 from .orchestration.consensus import Verdict
 from .orchestration.guards import DelegationGuard
-from .llm.profiles import LLMProfile, build_chat_llm, resolve_profile
 from .registry import get_tool
 from .reports import get_report_model
 from .runtime import RunContext

@@ -5,20 +5,20 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .config import Workspace, load_workspace
 from .config.loader import workspace_dir
-from .errors import InputError, RunFailed, SophiaError
-from .inputs import prepare_inputs
+from .errors import RunFailed, SophiaError
+from .inputs import bind_value, prepare_inputs
 from .llm.profiles import OFFLINE_LABEL, preflight, resolve_profile, run_profile_override
-from .inputs import bind_value
 from .orchestration.budget import Budget, BudgetExceeded, shared_limiter
+from .orchestration.consensus import ConsensusResult, Verdict, aggregate, voter_tasks
 from .orchestration.guards import activate, deactivate
 from .redact import redact
-from .orchestration.consensus import ConsensusResult, Verdict, aggregate, voter_tasks
 from .reports import ReportBase, get_report_model
 from .runtime import Receipt, RunContext
 from .verify import unsupported_numbers
@@ -83,7 +83,7 @@ class RunResult:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any], ws: Workspace) -> "RunResult":
+    def from_json(cls, data: dict[str, Any], ws: Workspace) -> RunResult:
         """Rebuild a stored result (report typed again through its report model)."""
         spec = ws.crew(data["crew"])
         task = ws.tasks[spec.report_task or spec.tasks[-1]]

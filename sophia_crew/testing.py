@@ -53,13 +53,13 @@ class ScriptedLLM(BaseLLM):
     _error: ScriptError | None = PrivateAttr(default=None)
 
     @classmethod
-    def from_steps(cls, steps: list[dict[str, Any] | str]) -> "ScriptedLLM":
+    def from_steps(cls, steps: list[dict[str, Any] | str]) -> ScriptedLLM:
         llm = cls(model="scripted")
         llm._steps = [s if isinstance(s, dict) else {"respond": s} for s in steps]
         return llm
 
     @classmethod
-    def from_file(cls, path: str | Path) -> "ScriptedLLM":
+    def from_file(cls, path: str | Path) -> ScriptedLLM:
         """Load a YAML or JSON script (a list of steps, or ``{steps: [...]}``)."""
         text = Path(path).read_text(encoding="utf-8")
         data = json.loads(text) if str(path).endswith(".json") else yaml.safe_load(text)
@@ -73,7 +73,7 @@ class ScriptedLLM(BaseLLM):
     def remaining(self) -> int:
         return len(self._steps)
 
-    def factory(self, profile: Any = None, agent_key: str | None = None) -> "ScriptedLLM":
+    def factory(self, profile: Any = None, agent_key: str | None = None) -> ScriptedLLM:
         """Use as ``kickoff(..., llm_factory=llm.factory)``: every agent shares this script."""
         return self
 

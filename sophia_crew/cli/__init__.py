@@ -10,7 +10,7 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
@@ -27,7 +27,7 @@ WorkspaceOpt = typer.Option(None, "--workspace", "-w", envvar="SOPHIA_WORKSPACE"
 
 
 @app.command("crews")
-def crews_cmd(workspace: Optional[Path] = WorkspaceOpt) -> None:
+def crews_cmd(workspace: Path | None = WorkspaceOpt) -> None:
     """List crews with their descriptions and required inputs."""
     from rich.table import Table
 
@@ -47,7 +47,7 @@ def crews_cmd(workspace: Optional[Path] = WorkspaceOpt) -> None:
 
 
 @app.command("validate")
-def validate_cmd(directory: Optional[Path] = typer.Argument(None, help="Workspace directory (default: bundled).")) -> None:
+def validate_cmd(directory: Path | None = typer.Argument(None, help="Workspace directory (default: bundled).")) -> None:
     """Check agents.yaml, tasks.yaml and crews/*.yaml; print one file:line error per problem."""
     from ..config import load_workspace
 
@@ -91,14 +91,14 @@ def _load_inputs_file(path: Path) -> dict[str, Any]:
 def kickoff_cmd(
     crew: str = typer.Argument(..., help="Crew name (see `sophia crews`)."),
     input: list[str] = typer.Option([], "--input", "-i", help="An input as key=value (repeatable)."),
-    inputs_file: Optional[Path] = typer.Option(None, "--inputs-file", help="YAML/JSON file of inputs."),
-    llm: Optional[str] = typer.Option(None, "--llm", help="LLM profile for every agent (default: offline)."),
+    inputs_file: Path | None = typer.Option(None, "--inputs-file", help="YAML/JSON file of inputs."),
+    llm: str | None = typer.Option(None, "--llm", help="LLM profile for every agent (default: offline)."),
     out: Path = typer.Option(Path("sophia-reports"), "--out", help="Directory for the Markdown + JSON report."),
     as_json: bool = typer.Option(False, "--json", help="Print the run result as JSON instead of tables."),
-    max_seconds: Optional[float] = typer.Option(None, "--max-seconds", help="Wall-time budget of the run."),
-    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", help="Token budget of the run."),
-    max_cost: Optional[float] = typer.Option(None, "--max-cost", help="Estimated cost budget in USD."),
-    workspace: Optional[Path] = WorkspaceOpt,
+    max_seconds: float | None = typer.Option(None, "--max-seconds", help="Wall-time budget of the run."),
+    max_tokens: int | None = typer.Option(None, "--max-tokens", help="Token budget of the run."),
+    max_cost: float | None = typer.Option(None, "--max-cost", help="Estimated cost budget in USD."),
+    workspace: Path | None = WorkspaceOpt,
 ) -> None:
     """Run one crew and write its report."""
     from ..inputs import parse_pairs
@@ -150,7 +150,7 @@ def _run_with_progress(crew: str, inputs: dict[str, Any], *, llm, workspace, out
 @app.command("demo")
 def demo_cmd(
     out: Path = typer.Option(Path("sophia-reports"), "--out", help="Directory for the reports."),
-    llm: Optional[str] = typer.Option(None, "--llm", help="LLM profile (default: offline)."),
+    llm: str | None = typer.Option(None, "--llm", help="LLM profile (default: offline)."),
 ) -> None:
     """Run every bundled crew on the embedded PayReady demo tenant (offline by default)."""
     from rich.table import Table
@@ -187,13 +187,13 @@ def demo_cmd(
 
 @app.command("ask")
 def ask_cmd(
-    request: Optional[str] = typer.Argument(None, help="What you want, in plain language."),
+    request: str | None = typer.Argument(None, help="What you want, in plain language."),
     plan_only: bool = typer.Option(False, "--plan-only", help="Show (and save) the plan; run nothing."),
-    save: Optional[Path] = typer.Option(None, "--save", help="Write the plan as YAML to edit and run later."),
-    plan_file: Optional[Path] = typer.Option(None, "--plan", help="Run an (edited) plan file instead."),
-    llm: Optional[str] = typer.Option(None, "--llm", help="LLM profile (crews and, if rules fail, planning)."),
+    save: Path | None = typer.Option(None, "--save", help="Write the plan as YAML to edit and run later."),
+    plan_file: Path | None = typer.Option(None, "--plan", help="Run an (edited) plan file instead."),
+    llm: str | None = typer.Option(None, "--llm", help="LLM profile (crews and, if rules fail, planning)."),
     out: Path = typer.Option(Path("sophia-reports"), "--out", help="Directory for the reports."),
-    workspace: Optional[Path] = WorkspaceOpt,
+    workspace: Path | None = WorkspaceOpt,
 ) -> None:
     """Plan a plain-language request into crew runs (rules first), show the plan, then run it."""
     import yaml
@@ -228,7 +228,7 @@ def ask_cmd(
 
 
 @runs_app.command("list")
-def runs_list(limit: int = typer.Option(20, help="How many runs."), crew: Optional[str] = None) -> None:
+def runs_list(limit: int = typer.Option(20, help="How many runs."), crew: str | None = None) -> None:
     """List recent runs (a run whose process died shows as incomplete)."""
     from rich.table import Table
 

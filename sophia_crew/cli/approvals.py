@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import json
-from typing import Optional
 
 import typer
 
@@ -14,7 +13,7 @@ app = typer.Typer(help="Pending approvals: consensus ties and planned outbound w
                   no_args_is_help=True)
 
 
-def _who(by: Optional[str]) -> str:
+def _who(by: str | None) -> str:
     return by or f"cli:{getpass.getuser()}"
 
 
@@ -48,7 +47,7 @@ def show_cmd(approval_id: str) -> None:
     _console().print_json(json.dumps(a, default=str))
 
 
-def _decide(approval_id: str, approve: bool, by: Optional[str], decision: Optional[str], note: Optional[str]) -> None:
+def _decide(approval_id: str, approve: bool, by: str | None, decision: str | None, note: str | None) -> None:
     from ..errors import SophiaError
     from ..orchestration.approvals import decide_any
 
@@ -62,15 +61,15 @@ def _decide(approval_id: str, approve: bool, by: Optional[str], decision: Option
 
 
 @app.command("approve")
-def approve_cmd(approval_id: str, decision: Optional[str] = typer.Option(None, help="For a consensus: the option."),
-                by: Optional[str] = typer.Option(None, help="Who decides (default: cli:<user>)."),
-                note: Optional[str] = None) -> None:
+def approve_cmd(approval_id: str, decision: str | None = typer.Option(None, help="For a consensus: the option."),
+                by: str | None = typer.Option(None, help="Who decides (default: cli:<user>)."),
+                note: str | None = None) -> None:
     """Approve (and resume whatever waited for it)."""
     _decide(approval_id, True, by, decision, note)
 
 
 @app.command("reject")
-def reject_cmd(approval_id: str, by: Optional[str] = typer.Option(None), note: Optional[str] = None) -> None:
+def reject_cmd(approval_id: str, by: str | None = typer.Option(None), note: str | None = None) -> None:
     """Reject."""
     _decide(approval_id, False, by, None, note)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Optional
 
 import typer
 
@@ -57,7 +56,7 @@ def search_cmd(scope: str, query: str, k: int = 5, as_json: bool = typer.Option(
 
 
 @app.command("forget")
-def forget_cmd(scope: str, memory_id: Optional[str] = typer.Option(None, "--id", help="One memory only.")) -> None:
+def forget_cmd(scope: str, memory_id: str | None = typer.Option(None, "--id", help="One memory only.")) -> None:
     """Delete one memory or a whole scope."""
     from ..errors import SophiaError
 

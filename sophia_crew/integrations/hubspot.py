@@ -79,7 +79,7 @@ class HubSpotClient:
     def _call(self, what: str, func: Callable[[], Any]) -> Any:
         try:
             return func()
-        except Exception as exc:  # noqa: BLE001 (SDK raises one ApiException class per sub-package)
+        except Exception as exc:
             status = getattr(exc, "status", None)
             if status == 401 or status == 403:
                 raise auth_error("hubspot", AUTH_FIELDS, self.settings, f"HTTP {status} on {what}") from None

@@ -178,7 +178,7 @@ class DuckDBWarehouse(Warehouse):
         timer.start()
         try:
             cur.execute(sql, params)
-        except Exception as exc:  # noqa: BLE001 (duckdb raises many classes; one clear message)
+        except Exception as exc:
             raise IntegrationError(f"duckdb: query failed: {str(exc).splitlines()[0]}") from None
         finally:
             timer.cancel()

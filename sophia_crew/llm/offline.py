@@ -35,7 +35,7 @@ class OfflinePolicyLLM(BaseLLM):
     _ctx: RunContext = PrivateAttr()
 
     @classmethod
-    def for_run(cls, ctx: RunContext) -> "OfflinePolicyLLM":
+    def for_run(cls, ctx: RunContext) -> OfflinePolicyLLM:
         llm = cls(model="sophia-offline-policy")
         llm._ctx = ctx
         return llm
@@ -62,7 +62,6 @@ class OfflinePolicyLLM(BaseLLM):
     # -- worker -----------------------------------------------------------------------------
     def _work(self, task_key: str) -> str:
         ctx = self._ctx
-        spec = ctx.tasks[task_key]
         failed = ctx.failed_receipt(task_key)
         if failed is not None:
             raise OfflineAbort(f"tool {failed.tool} failed: {failed.error}")

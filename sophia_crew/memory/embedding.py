@@ -36,7 +36,7 @@ class RemoteEmbedder:
         self._dim: int | None = None
 
     @classmethod
-    def from_env(cls) -> "RemoteEmbedder":
+    def from_env(cls) -> RemoteEmbedder:
         import os
 
         from ..errors import ConfigError
@@ -77,10 +77,10 @@ class ChromaEmbedding:
     def __init__(self, embedder: Embedder):
         self.embedder = embedder
 
-    def __call__(self, input: list[str]) -> list[list[float]]:  # noqa: A002 (chromadb's parameter name)
+    def __call__(self, input: list[str]) -> list[list[float]]:
         return [v.tolist() for v in self.embedder.embed(list(input))]
 
-    def embed_query(self, input: list[str]) -> list[list[float]]:  # noqa: A002
+    def embed_query(self, input: list[str]) -> list[list[float]]:
         return self(input)
 
     @staticmethod
@@ -100,5 +100,5 @@ class ChromaEmbedding:
         return {}
 
     @staticmethod
-    def build_from_config(config: dict[str, Any]) -> "ChromaEmbedding":
+    def build_from_config(config: dict[str, Any]) -> ChromaEmbedding:
         return ChromaEmbedding(local_embedder())

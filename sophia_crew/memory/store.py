@@ -18,7 +18,7 @@ import json
 import os
 import re
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +136,7 @@ class MemoryLayer:
             raise InputError("memory text: empty")
         meta = {k: v for k, v in {"source_run": source_run, "receipt_id": receipt_id, "source": source}.items() if v}
         if ttl_days is not None:
-            meta["expires_at"] = (datetime.now(timezone.utc) + timedelta(days=ttl_days)).isoformat()
+            meta["expires_at"] = (datetime.now(UTC) + timedelta(days=ttl_days)).isoformat()
         out = self._memory(scope).add(text.strip(), user_id=scope, infer=False, metadata=meta)
         return out["results"][0]["id"]
 
@@ -148,7 +148,7 @@ class MemoryLayer:
                           expires_at=meta.get("expires_at"))
 
     def _live(self, scope: str, items: list[MemoryItem]) -> list[MemoryItem]:
-        now = datetime.now(timezone.utc).isoformat()
+        now = datetime.now(UTC).isoformat()
         expired = [i for i in items if i.expires_at and i.expires_at <= now]
         for item in expired:
             self._memory(scope).delete(item.id)

@@ -10,8 +10,9 @@ restarted process can never run the handler twice; a handler that died half way 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import JSON, DateTime, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column

@@ -17,11 +17,10 @@ failed quorum. Ties and failed quorums (and a failed unanimity) go to a human: t
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from ..config.models import ConsensusSpec, TaskSpec, VoterSpec
+from ..config.models import ConsensusSpec, TaskSpec
 
 
 class Verdict(BaseModel):

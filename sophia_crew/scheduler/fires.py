@@ -182,7 +182,7 @@ def run_scheduled(schedule_id: str, crew: str, inputs: dict[str, Any] | None = N
         log.info("schedule %s: running crew %s (fire %s)", schedule_id, crew, when.isoformat())
         try:
             result = kickoff(crew, dict(inputs or {}), workspace=workspace, store_url=url, trigger="schedule")
-        except Exception as exc:  # noqa: BLE001 — recorded and notified: the daemon survives any failure
+        except Exception as exc:
             error = redact(f"{type(exc).__name__}: {exc}" if not isinstance(exc, SophiaError) else str(exc))
             run_id = _failed_run_id(crew, started, url)
             _finish(fire_id, url, status="failed", error=error, run_id=run_id)

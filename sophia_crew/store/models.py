@@ -29,11 +29,11 @@ class RunRow(Base):
     trigger: Mapped[str] = mapped_column(String(50), default="api")
     result: Mapped[Any] = mapped_column(JSON, nullable=True)  # RunResult.to_json() once finished
 
-    steps: Mapped[list["StepRow"]] = relationship(back_populates="run", cascade="all, delete-orphan",
+    steps: Mapped[list[StepRow]] = relationship(back_populates="run", cascade="all, delete-orphan",
                                                   order_by="StepRow.seq")
-    receipts: Mapped[list["ReceiptRow"]] = relationship(back_populates="run", cascade="all, delete-orphan",
+    receipts: Mapped[list[ReceiptRow]] = relationship(back_populates="run", cascade="all, delete-orphan",
                                                         order_by="ReceiptRow.seq")
-    usage: Mapped[list["UsageRow"]] = relationship(back_populates="run", cascade="all, delete-orphan")
+    usage: Mapped[list[UsageRow]] = relationship(back_populates="run", cascade="all, delete-orphan")
 
 
 class StepRow(Base):

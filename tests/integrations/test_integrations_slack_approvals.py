@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 sys.path.append(str(Path(__file__).resolve().parents[1] / "spine"))
-import spine_support  # noqa: E402
+import spine_support
 
-from sophia_crew.errors import InputError  # noqa: E402
-from sophia_crew.orchestration.slack_approvals import OPTION, handle_slack_action, post_approval  # noqa: E402
-from sophia_crew.runner import kickoff  # noqa: E402
-from sophia_crew.store.repo import RunStore  # noqa: E402
+from sophia_crew.errors import InputError
+from sophia_crew.orchestration.slack_approvals import OPTION, handle_slack_action, post_approval
+from sophia_crew.runner import kickoff
+from sophia_crew.store.repo import RunStore
 
 
 def test_consensus_tie_is_decided_by_a_slack_button(slack, monkeypatch, tmp_path):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import fast_settings  # tests/integrations/conftest.py (imported while this folder leads sys.path)
+from conftest import (
+    fast_settings,  # tests/integrations/conftest.py (imported while this folder leads sys.path)
+)
 from fake_http import Reply
 
 from sophia_crew.errors import InputError, IntegrationError

@@ -124,7 +124,10 @@ def test_offline_demo_run_matches_the_engine(demo_run, tmp_path):
     # the engine's own reference run over the same pages
     with serve_directory(SITE) as ref_base, Fetcher(tmp_path / "c", FetchPolicy(min_interval=0)) as fetcher:
         ref = research_competitor(ref_base + "/", fetcher)
-    norm = lambda text: text.replace(ref_base + "/", base)
+
+    def norm(text: str) -> str:
+        return text.replace(ref_base + "/", base)
+
     assert report.competitor == ref.battlecard.competitor == "SwiftPay"
     assert [(s.key, s.insufficient_signal) for s in report.sections] == [
         (s.key, s.insufficient_signal) for s in ref.battlecard.sections

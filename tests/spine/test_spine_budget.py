@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+import spine_support
 from typer.testing import CliRunner
 
-import spine_support
 from sophia_crew.cli import app
+from sophia_crew.errors import RunFailed
 from sophia_crew.orchestration.budget import Budget, BudgetExceeded, RateLimiter
 from sophia_crew.runner import kickoff
 from sophia_crew.store.repo import RunStore
@@ -45,7 +46,7 @@ def test_token_budget_stops_the_run_after_the_first_task_and_keeps_it(tmp_path):
 def test_budget_lets_a_finished_task_into_the_partial_report(tmp_path):
     script = [act("spine_stats", {"numbers_file": NUMBERS}), "Thought: ok\nFinal Answer: count 4, mean 13.375"]
     probe = ScriptedLLM.from_steps(list(script) + [act("spine_threshold", {"numbers_file": NUMBERS})] + ["x"] * 3)
-    with pytest.raises(Exception):
+    with pytest.raises(RunFailed, match="script exhausted"):  # the probe only measures the first task's tokens
         kickoff("mini", {"numbers_file": NUMBERS}, workspace=MINI, llm_factory=probe.factory, store=False,
                 budget={"max_tokens": 10**9})
     used_by_task1 = sum(len(c.transcript) // 4 + max(1, len(c.response) // 4) for c in probe.calls[:2])

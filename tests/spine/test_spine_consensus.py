@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
+import spine_support
 from typer.testing import CliRunner
 
-import spine_support
 from sophia_crew.config.models import ConsensusSpec
 from sophia_crew.errors import InputError
 from sophia_crew.orchestration.approvals import Approvals

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+import spine_support
 import yaml
 from typer.testing import CliRunner
 
-import spine_support
 from sophia_crew.cli import app
 from sophia_crew.errors import InputError
 from sophia_crew.orchestration.manager import DelegationPlan, Manager, PlanRow, load_plan_file, plan_request

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+import spine_support
 from typer.testing import CliRunner
 
-import spine_support
 from sophia_crew.cli import app
 from sophia_crew.errors import ConfigError, InputError
 from sophia_crew.memory.knowledge import search_knowledge

@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+import spine_support
 from typer.testing import CliRunner
 
-import spine_support
 from sophia_crew import CrewNamespace, InputError
 from sophia_crew.cli import app
 from sophia_crew.llm.profiles import OFFLINE_LABEL

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 import spine_support
+
 from sophia_crew.errors import RunFailed
 from sophia_crew.runner import kickoff
 from sophia_crew.testing import ScriptedLLM, ScriptError

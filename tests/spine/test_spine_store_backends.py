@@ -6,8 +6,8 @@ import os
 import uuid
 
 import pytest
-
 import spine_support
+
 from sophia_crew.runner import kickoff
 from sophia_crew.store.repo import RunStore
 

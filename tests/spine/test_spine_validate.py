@@ -7,13 +7,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import spine_support
 from typer.testing import CliRunner
 
 from sophia_crew.cli import app
 from sophia_crew.config import load_workspace
 from sophia_crew.errors import ConfigError
-
-import spine_support  # noqa: F401  (registers the test tools and report model)
 
 MINI = spine_support.MINI_WS
 
@@ -56,7 +55,7 @@ def test_bad_indentation_is_one_error_with_file_and_line(ws: Path):
 def test_unknown_tool_names_file_line_and_field(ws: Path):
     text = (ws / "agents.yaml").read_text().replace("tools: [spine_threshold]", "tools: [spine_thresh]")
     (ws / "agents.yaml").write_text(text)
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if "spine_thresh]" in l)
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if "spine_thresh]" in s)
     problems = _problems(ws)
     assert problems == [f"{ws / 'agents.yaml'}:{line}: mini_checker.tools.0: unknown tool 'spine_thresh'"]
 
@@ -64,7 +63,7 @@ def test_unknown_tool_names_file_line_and_field(ws: Path):
 def test_unknown_agent_in_task_and_in_crew(ws: Path):
     tasks = (ws / "tasks.yaml").read_text().replace("agent: mini_checker", "agent: mini_checkr")
     (ws / "tasks.yaml").write_text(tasks)
-    line = next(i for i, l in enumerate(tasks.splitlines(), 1) if "mini_checkr" in l)
+    line = next(i for i, s in enumerate(tasks.splitlines(), 1) if "mini_checkr" in s)
     problems = _problems(ws)
     assert f"{ws / 'tasks.yaml'}:{line}: mini_report.agent: unknown agent 'mini_checkr'" in problems
 
@@ -106,9 +105,9 @@ def test_cli_prints_every_problem_and_exits_2(ws: Path):
     (ws / "tasks.yaml").write_text((ws / "tasks.yaml").read_text().replace("agent: mini_checker", "agent: x"))
     result = CliRunner().invoke(app, ["validate", str(ws)])
     assert result.exit_code == 2
-    errors = [l for l in result.output.splitlines() if l.startswith("error:")]
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
     assert len(errors) >= 2
-    assert any("unknown tool 'nope'" in l for l in errors) and any("unknown agent 'x'" in l for l in errors)
+    assert any("unknown tool 'nope'" in line for line in errors) and any("unknown agent 'x'" in line for line in errors)
 
 
 def test_json_schemas_export(tmp_path: Path):

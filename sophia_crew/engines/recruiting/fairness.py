@@ -78,7 +78,10 @@ def redact(item: CandidateProfile | str) -> CandidateProfile | str:
     # The name as written plus its title/upper-case forms ("JESSICA TRAN" heads a resume, "Jessica" recurs).
     names = sorted({item.name.value, item.name.value.title(), item.name.value.upper()}) if item.name else []
     places = [loc.value for loc in item.locations]
-    clean = lambda s: redact_text(s, names, places)
+
+    def clean(s: str) -> str:
+        return redact_text(s, names, places)
+
     data = item.model_copy(deep=True)
     data.name = None
     data.contact = Contact()

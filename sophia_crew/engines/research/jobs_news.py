@@ -256,7 +256,7 @@ def _news(page: FetchResult, doc: Any, ld: list[dict[str, Any]]) -> list[NewsIte
         when = when or parse_date(" ".join(lines))
         title_el = next(iter(el.xpath(".//h1|.//h2|.//h3|.//h4|.//a")), None)
         title = text_of(title_el) if title_el is not None else ""
-        if not title or when is None or len(title) > 160 or parse_date(title) == when and len(title) < 20:
+        if not title or when is None or len(title) > 160 or (parse_date(title) == when and len(title) < 20):
             continue
         found.setdefault(
             title.casefold(), NewsItem(title=title, date=when, evidence=evidence(page, " | ".join(lines)))

@@ -159,7 +159,7 @@ def parse_prices(text: str, default_currency: str | None = None) -> list[PricePo
     ]
     points: list[PricePoint] = []
     used: set[int] = set()
-    for p_start, p_end, pct in percents:
+    for _p_start, p_end, pct in percents:
         # "2.9% + 30¢" — a fixed fee joined to the percentage
         joined = next((f for f in found if 0 <= f[0] - p_end <= 4 and "+" in text[p_end : f[0]]), None)
         tail_start = joined[1] if joined else p_end

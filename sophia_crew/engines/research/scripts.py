@@ -73,7 +73,7 @@ def script_objects(doc: Any, loads_js: Callable[[str], Any]) -> Iterator[Any]:
                 try:
                     parsed = loader(literal)
                     break
-                except Exception:  # noqa: BLE001, S112 - any parse failure means "not data"
+                except Exception:
                     continue
             if parsed is not None and _KEYWORDS.search(literal):
                 yield parsed

@@ -74,7 +74,7 @@ def _check_header(text: str, path: Path) -> None:
         raise InputError(f"{path}: line 1: expected header 'token|speaker|ts|endTs|punctuation|...'")
     # the body must hold a non-space character; look at its start before scanning (copying) all of it
     start = text[end + 1 : end + 65] if end >= 0 else ""
-    if not start or start.isspace() and text[end + 1 :].isspace():
+    if not start or (start.isspace() and text[end + 1 :].isspace()):
         raise InputError(f"{path}: no tokens")
 
 
