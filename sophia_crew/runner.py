@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Workspace, load_workspace
-from .config.loader import workspace_dir
+from .config.loader import workspace_dir, workspace_files
 from .errors import RunFailed, SophiaError
 from .inputs import bind_value, prepare_inputs
 from .llm.profiles import OFFLINE_LABEL, preflight, resolve_profile, run_profile_override
@@ -114,8 +114,8 @@ def cached_workspace(workspace: str | Path | None) -> Workspace:
 
     user = workspace_dir(workspace)
     roots = [bundled_root()] + ([user] if user else [])
-    stamp = tuple((str(p), p.stat().st_mtime_ns) for r in roots for p in sorted(r.glob("**/*.y*ml"))
-                  if "knowledge" not in p.parts)
+    # only the files a workspace is made of: a recursive glob of a source checkout also walks .git and any .venv
+    stamp = tuple((str(p), p.stat().st_mtime_ns) for r in roots for p in workspace_files(r))
     ws = _WS_CACHE.get(stamp)
     if ws is None:
         ws = load_workspace(user)

@@ -83,6 +83,13 @@ def _load_entries(
         ws.origin[(kind, name)] = (doc, (name,))
 
 
+def workspace_files(root: Path) -> list[Path]:
+    """The files a workspace root contributes: agents.yaml, tasks.yaml, crews/*.yaml, offline templates."""
+    files = [root / "agents.yaml", root / "tasks.yaml"]
+    files += sorted((root / "crews").glob("*.y*ml")) + sorted((root / "templates" / "offline").glob("*.j2"))
+    return [p for p in files if p.is_file()]
+
+
 def _load_root(ws: Workspace, root: Path, problems: list[str]) -> None:
     for kind, filename, model, target in (
         ("agent", "agents.yaml", AgentSpec, ws.agents),
