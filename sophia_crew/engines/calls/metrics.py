@@ -109,6 +109,24 @@ def _side_of(role: str) -> str | None:
     return {"internal": "rep", "external": "customer"}.get(role)
 
 
+def _figures(a: _Acc, talk: float | None, mono, timed: bool, total_words: int, speech_s: float | None) -> dict:
+    """The figures a speaker and a side share (:class:`SpeakerMetrics` / :class:`SideMetrics` fields)."""
+    return {
+        "turns": a.turns,
+        "words": a.words,
+        "word_share": _ratio(a.words, total_words),
+        "talk_time_s": _r(talk),
+        "talk_ratio": _ratio(talk, speech_s) if timed else None,
+        "words_per_minute": _wpm(a, talk) if timed else None,
+        "longest_monologue_s": _r(mono.duration_s) if mono else (0.0 if timed else None),
+        "questions": a.questions,
+        "open_questions": a.open,
+        "closed_questions": a.questions - a.open,
+        "filler_words": a.fillers,
+        "filler_per_100_words": _per100(a.fillers, a.words),
+    }
+
+
 def compute_metrics(t: CallTranscript, *, monologue_threshold_s: float = 150.0) -> CallMetrics:
     """Compute every call metric; what cannot be computed is listed in ``unavailable`` with a reason.
 
@@ -211,23 +229,8 @@ def compute_metrics(t: CallTranscript, *, monologue_threshold_s: float = 150.0) 
         talk = _union(a.parts) if timed else None
         mono = _mono(t, by_speaker[p.id]) if timed and p.id in by_speaker else None
         per_speaker.append(
-            SpeakerMetrics(
-                speaker=p.id,
-                name=p.label,
-                role=p.role,
-                turns=a.turns,
-                words=a.words,
-                word_share=_ratio(a.words, total_words),
-                talk_time_s=_r(talk),
-                talk_ratio=_ratio(talk, speech_s) if timed else None,
-                words_per_minute=_wpm(a, talk) if timed else None,
-                longest_monologue_s=_r(mono.duration_s) if mono else (0.0 if timed else None),
-                questions=a.questions,
-                open_questions=a.open,
-                closed_questions=a.questions - a.open,
-                filler_words=a.fillers,
-                filler_per_100_words=_per100(a.fillers, a.words),
-            )
+            SpeakerMetrics(speaker=p.id, name=p.label, role=p.role,
+                           **_figures(a, talk, mono, timed, total_words, speech_s))
         )
 
     side_models = {}
@@ -238,22 +241,8 @@ def compute_metrics(t: CallTranscript, *, monologue_threshold_s: float = 150.0) 
         a = sides[side]
         talk = _union(a.parts) if timed else None
         mono = _mono(t, by_role[role]) if timed and role in by_role else None
-        side_models[side] = SideMetrics(
-            side=side,
-            speakers=ids,
-            turns=a.turns,
-            words=a.words,
-            word_share=_ratio(a.words, total_words),
-            talk_time_s=_r(talk),
-            talk_ratio=_ratio(talk, speech_s) if timed else None,
-            words_per_minute=_wpm(a, talk) if timed else None,
-            longest_monologue_s=_r(mono.duration_s) if mono else (0.0 if timed else None),
-            questions=a.questions,
-            open_questions=a.open,
-            closed_questions=a.questions - a.open,
-            filler_words=a.fillers,
-            filler_per_100_words=_per100(a.fillers, a.words),
-        )
+        side_models[side] = SideMetrics(side=side, speakers=ids,
+                                        **_figures(a, talk, mono, timed, total_words, speech_s))
     for side, role in (("rep", "internal"), ("customer", "external")):
         if side not in side_models:
             unavailable.append(
