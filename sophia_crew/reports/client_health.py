@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from ..engines.health.models import AccountStanding
+from ..engines.health.review import Drag
 from . import client_health_render as render
 from .base import ReportBase
 
@@ -20,17 +21,10 @@ class _Part(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class MeasureDrag(_Part):
+class MeasureDrag(Drag):
     """A measure that costs the account points: weight x (100 - score)."""
 
-    measure: str
-    group: str
-    raw: float
-    score: float
-    colour: str
-    weight: float
-    contribution: float
-    points_lost: float
+    model_config = ConfigDict(extra="forbid")
 
 
 class ChurnOutlook(_Part):
