@@ -101,10 +101,10 @@ def test_known_call_figures(e21):
 
 def test_pure_python_reader_matches_pyarrow_reader(e21, monkeypatch):
     # pyarrow is optional: without it the .nlp reader falls back to plain Python, with identical output
-    from sophia_crew.engines.calls.importers import earnings21
+    from sophia_crew.engines.calls.importers import nlp
 
     root, calls = e21
-    monkeypatch.setattr(earnings21, "pa", None)
+    monkeypatch.setattr(nlp, "pa", None)
     for call_id in ("4320211", "4359732", "4363614"):
         t = load_transcript(root / "nlp_references" / f"{call_id}.nlp")
         assert t.utterances == calls[call_id][0].utterances

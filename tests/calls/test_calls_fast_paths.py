@@ -14,7 +14,7 @@ import pyarrow as pa
 import pytest
 
 from sophia_crew.engines.calls import compute_metrics, language, load_transcript
-from sophia_crew.engines.calls.importers import earnings21, rttm
+from sophia_crew.engines.calls.importers import nlp, rttm
 from sophia_crew.engines.calls.importers.arrays import filled
 from sophia_crew.engines.calls.models import Monologue, Utterance, trusted
 from sophia_crew.errors import InputError
@@ -36,7 +36,7 @@ def _write_nlp(path, tokens):
 
 def _plain_python(monkeypatch, path):
     with monkeypatch.context() as m:
-        m.setattr(earnings21, "pa", None)
+        m.setattr(nlp, "pa", None)
         return load_transcript(path)
 
 
@@ -123,6 +123,13 @@ def _variants(raw: bytes) -> dict[str, bytes]:
         "nan start": with_line3(lines[3].replace(f3[3], "nan", 1)),
         "underscore": with_line3(lines[3].replace(f3[4], "1_0", 1)),
         "exponent": with_line3(lines[3].replace(f3[4], "1e1", 1)),
+        "leading dot": with_line3(lines[3].replace(f3[4], ".25", 1)),
+        "trailing dot": with_line3(lines[3].replace(f3[4], "3.", 1)),
+        "integer": with_line3(lines[3].replace(f3[3], "13", 1)),
+        "23 digits": with_line3(lines[3].replace(f3[3], "1234567890.123456789012", 1)),
+        "25 bytes": with_line3(lines[3].replace(f3[3], "1234567890.12345678901234", 1)),
+        "two dots": with_line3(lines[3].replace(f3[4], "1.2.3", 1)),
+        "plus sign": with_line3(lines[3].replace(f3[4], "+1.5", 1)),
         "negative": with_line3(lines[3].replace(f3[4], "-1", 1)),
         "text start": with_line3(lines[3].replace(f3[3], "abc", 1)),
         "one line": lines[0].encode(),
@@ -151,7 +158,11 @@ def test_numpy_rttm_reader_matches_regex_reader(fixtures_dir, tmp_path):
             spans = [s for _, run, _ in runs for s in run]
             assert repr(spans) == repr([(s, e) for s, e, _ in want]), name
             assert repr([r[2] for r in runs]) == repr([sum(e - s for s, e in r[1]) for r in runs]), name
-    assert fast_used == {"as is", "no final newline", "unsorted", "exponent", "one line"}
+    # pyarrow's cast takes every finite non-negative number float() does here; the rest goes to the regex path
+    assert fast_used == {
+        "as is", "no final newline", "unsorted", "exponent", "one line", "leading dot", "trailing dot", "integer",
+        "23 digits", "25 bytes", "plus sign",
+    }  # fmt: skip
     with pytest.raises(InputError, match="line 4: negative start or duration"):
         path = tmp_path / "neg.rttm"
         path.write_bytes(_variants(_fixture_rttm(fixtures_dir))["negative"])
@@ -232,3 +243,4 @@ def test_numpy_rttm_reader_takes_only_printable_ascii(fixtures_dir, tmp_path):
         path.write_bytes(raw)
         got = _outcome(lambda p=path: rttm.read_rttm(p))
         assert repr(got) == repr(_outcome(lambda r=raw, p=path: rttm._read_slow(r, p))), byte
+

@@ -21,134 +21,21 @@ The counts of both kinds of leftovers are recorded in ``notes``.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import operator
 from functools import lru_cache
-from itertools import pairwise
 from pathlib import Path
 
 from ....errors import InputError
-from .. import language
 from ..models import CallTranscript, Participant, Utterance, trusted
 from .alignment import align
 from .common import build_transcript
+from .nlp import Nlp, read_nlp
 from .rttm import read_rttm, read_runs
-
-try:  # optional dependency: the pure-Python reader gives the same result, about 3x slower
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
-
-    from .arrays import numpy_view, value_offsets
-    from .token_stats import turn_stats
-except ImportError:
-    pa = None
 
 __all__ = ["find_rttm", "parse_earnings21", "read_nlp", "read_rttm"]
 
 TOKEN_GAP_S = 0.5
-
-
-class _Nlp:
-    """Turn-level view of an ``.nlp`` file: speaker runs, their text and (if present) token times."""
-
-    def __init__(
-        self,
-        speakers: list[str],
-        bounds: list[int],
-        texts: list[str],
-        ts: list[str] | None,
-        te: list[str] | None,
-    ):
-        self.turns = [(speakers[k], bounds[k], bounds[k + 1]) for k in range(len(texts))]
-        self.texts = texts
-        self.ts, self.te = ts, te
-        self.n_tokens = bounds[-1]
-
-
-def _check_header(text: str, path: Path) -> None:
-    end = text.find("\n")
-    head = text if end < 0 else text[:end]
-    if head.strip().split("|")[:5] != ["token", "speaker", "ts", "endTs", "punctuation"]:
-        raise InputError(f"{path}: line 1: expected header 'token|speaker|ts|endTs|punctuation|...'")
-    # the body must hold a non-space character; look at its start before scanning (copying) all of it
-    start = text[end + 1 : end + 65] if end >= 0 else ""
-    if not start or (start.isspace() and text[end + 1 :].isspace()):
-        raise InputError(f"{path}: no tokens")
-
-
-def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
-    # combine_chunks copies even a single chunk (and re-unifies a dictionary)
-    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
-
-
-def _read_nlp_arrow(text: str, path: Path, raw: bytes | None) -> _Nlp:
-    # pyarrow's multithreaded CSV reader and list-join keep the import close to a bare pyarrow read
-    cols = ["token", "speaker", "ts", "endTs", "punctuation"]
-    try:
-        table = pacsv.read_csv(
-            pa.py_buffer(text.encode("utf-8") if raw is None else raw),
-            parse_options=pacsv.ParseOptions(delimiter="|", quote_char=False),
-            # no UTF-8 check (the text was decoded already); plain strings: dictionary-encoding the speakers
-            # while parsing costs more than comparing neighbouring strings once
-            convert_options=pacsv.ConvertOptions(
-                include_columns=cols, column_types=dict.fromkeys(cols, pa.string()), check_utf8=False
-            ),
-        )
-    except (pa.ArrowInvalid, KeyError) as exc:
-        raise InputError(f"{path}: malformed .nlp token file ({str(exc).splitlines()[0]})") from None
-    if table.num_rows == 0:
-        raise InputError(f"{path}: no tokens")
-    spk = _one_chunk(table.column("speaker"))
-    cuts = numpy_view(pc.indices_nonzero(pc.not_equal(spk[1:], spk[:-1])))
-    bounds = [0, *(cuts + 1).tolist(), table.num_rows]
-    tokens, punct = _one_chunk(table.column("token")), _one_chunk(table.column("punctuation"))
-    words = pc.binary_join_element_wise(tokens, punct, "")
-    offsets = pa.array(bounds, pa.int32())
-    lists = pa.ListArray.from_arrays(offsets, words)
-    texts = pc.binary_join(lists, " ").to_pylist()
-    stats = turn_stats(tokens, punct, bounds)
-    if stats is not None:  # the metrics take these counts instead of re-scanning the texts
-        r = language.rules()
-        texts = [language.counted(t, n, f, r) for t, (n, f) in zip(texts, stats)]
-    speakers = spk.take(offsets[:-1]).to_pylist()
-    ts_col, te_col = table.column("ts"), table.column("endTs")
-    # the published files leave both columns empty: then their total length is 0 and nothing is compared
-    timed = all(value_offsets(ch)[-1] for c in (ts_col, te_col) for ch in c.chunks if len(ch)) and (
-        pc.all(pc.not_equal(ts_col, "")).as_py() and pc.all(pc.not_equal(te_col, "")).as_py()
-    )
-    ts = ts_col.to_pylist() if timed else None
-    te = te_col.to_pylist() if timed else None
-    return _Nlp(speakers, bounds, texts, ts, te)
-
-
-def _read_nlp_python(text: str, path: Path) -> _Nlp:
-    rows = [line.split("|", 5) for line in text.splitlines()[1:] if line]
-    for n, r in enumerate(rows, 2):
-        if len(r) < 5:
-            raise InputError(f"{path}: line {n}: expected at least 5 '|'-separated fields")
-    toks, spk, ts, te, punct = (list(c) for c in list(zip(*rows))[:5])
-    cuts = [i for i, (a, b) in enumerate(pairwise(spk), 1) if a != b]
-    bounds = [0, *cuts, len(spk)]
-    words = list(map(str.__add__, toks, punct))
-    texts = [" ".join(words[a:b]) for a, b in pairwise(bounds)]
-    timed = all(ts) and all(te)
-    return _Nlp([spk[b] for b in bounds[:-1]], bounds, texts, ts if timed else None, te if timed else None)
-
-
-def read_nlp(text: str, path: Path, raw: bytes | None = None) -> _Nlp:
-    """Parse ``.nlp`` text into speaker turns (pyarrow when installed, else pure Python).
-
-    ``raw``, when given, must be the file's bytes that ``text`` was decoded from (a UTF-8 BOM is skipped);
-    it spares encoding the text again for pyarrow.
-    """
-    _check_header(text, path)
-    if pa is not None:
-        if raw is not None and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8) :]
-        return _read_nlp_arrow(text, path, raw)
-    return _read_nlp_python(text, path)
 
 
 @lru_cache(maxsize=8)
@@ -176,7 +63,7 @@ def find_rttm(path: Path) -> Path | None:
     return None
 
 
-def _timed_by_tokens(nlp: _Nlp, path: Path) -> list[Utterance]:
+def _timed_by_tokens(nlp: Nlp, path: Path) -> list[Utterance]:
     try:
         tsf, tef = [float(x) for x in nlp.ts], [float(x) for x in nlp.te]
     except ValueError:
@@ -203,7 +90,7 @@ def _timed_by_tokens(nlp: _Nlp, path: Path) -> list[Utterance]:
     return utts
 
 
-def _timed_by_rttm(nlp: _Nlp, rttm_path: Path, runs) -> tuple[list[Utterance], list[str]]:
+def _timed_by_rttm(nlp: Nlp, rttm_path: Path, runs) -> tuple[list[Utterance], list[str]]:
     """Turns timed by the RTTM ``runs`` (:func:`read_runs` of ``rttm_path``): the alignment in the doc."""
     turns = nlp.turns
     rdesc = [(r[0], r[2]) for r in runs]
