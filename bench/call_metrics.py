@@ -42,6 +42,21 @@ search: leaving the band early is cheap); .nlp read with one thread, one block p
 allocator (no gain). What remains is mostly C work that the reference does not do (turn texts, token counts,
 RTTM checks) and ≈ 30 ms of per-utterance Python in the metrics.
 Goal (≤ 2× by median) not met.
+
+Third round (2026-11-25, evening; CPU times, the machine shared with two CPU-bound jobs): two more readers written,
+checked equal on all 44 calls and every fixture, measured against the current code in the same process, dropped:
+  * .nlp parsed by numpy instead of pyarrow.csv (one scan for the separators, speakers compared as byte rows,
+    every turn text cut from one gather over the file's bytes): 138 vs 97 ms CPU for the 44 files. The gather
+    index is one int64 per output byte (~2.5 MB of text), four passes over 20 MB: more than pyarrow's CSV
+    parse and list-join together.
+  * RTTM start/duration parsed by numpy (fixed-width byte rows cast to float64, plain decimals only) instead
+    of pyarrow take + cast: 22 vs 20 ms; validating ~66,000 short fields costs more numpy calls than it saves.
+Where the ≈ 180 ms CPU go (the reference's read is ≈ 72-80): .nlp CSV parse ≈ 30-35 (the reference spends
+≈ 50 on the same files: it parses all eight columns), turn texts ≈ 20, token word/filler counts ≈ 22, RTTM
+≈ 20, alignment ≈ 12, utterances + transcript ≈ 12, file reads + UTF-8 check ≈ 7, metrics ≈ 26. The C work
+alone (CSV, texts, counts, RTTM, reads) is ≈ 1.4× the reference; reaching 2× needs the per-utterance Python
+gone too, i.e. a columnar transcript (spans and counts as arrays) that every importer, the scorecards and the
+reports would read — a redesign of the shared CallTranscript model, not a change to this path.
 """
 
 from __future__ import annotations
