@@ -13,38 +13,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, Field
 
 from ..errors import IntegrationError
+from .results import GongCall, GongParty  # noqa: F401  (GongParty: re-exported from its old module)
 from .retry import RetryableHTTP, auth_error, parse_retry_after, retrying
 from .settings import IntegrationSettings, load_settings
 
 AUTH_FIELDS = ["gong_access_key", "gong_access_key_secret"]
-
-
-class GongParty(BaseModel):
-    """A participant of a call as returned by ``/v2/calls/extensive``."""
-
-    id: str | None = None
-    speakerId: str | None = None
-    name: str | None = None
-    emailAddress: str | None = None
-    title: str | None = None
-    affiliation: str | None = None  # Internal | External | Unknown
-    userId: str | None = None
-    methods: list[str] | None = None
-
-
-class GongCall(BaseModel):
-    """Call metadata from ``/v2/calls`` (or ``metaData`` of ``/v2/calls/extensive``)."""
-
-    id: str
-    title: str | None = None
-    started: str | None = None
-    duration: int | None = None
-    url: str | None = None
-    primaryUserId: str | None = None
-    parties: list[GongParty] = Field(default_factory=list)
 
 
 class RateLimiter:

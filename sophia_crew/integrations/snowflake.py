@@ -14,11 +14,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import sqlglot
-from pydantic import BaseModel
 from sqlglot import exp
 
 from ..errors import InputError, IntegrationError
 from ..resources import demo_path
+from .results import QueryResult
 from .retry import auth_error, retrying
 from .settings import IntegrationSettings, load_settings
 
@@ -40,15 +40,6 @@ FORBIDDEN = (
     exp.Rollback,
     exp.TruncateTable,
 )
-
-
-class QueryResult(BaseModel):
-    """Rows of a read-only query; ``truncated`` when the row limit cut it."""
-
-    columns: list[str]
-    rows: list[list[Any]]
-    truncated: bool = False
-    row_limit: int
 
 
 def check_sql(sql: str, allowed: set[str], dialect: str) -> exp.Expression:

@@ -18,16 +18,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select, update
 
 from ..errors import InputError, IntegrationError
+from .results import DiffLine
 from .settings import IntegrationSettings, load_settings
 from .tables import WriteAudit, WritePlanned, sessions, utcnow
-
-
-class DiffLine(BaseModel):
-    """One field the write changes."""
-
-    field: str
-    before: Any = None
-    after: Any = None
 
 
 class PlannedWrite(BaseModel):

@@ -6,18 +6,31 @@
     sophia mcp serve                            # stdio
 """
 
-from .server import Caller, SophiaMCP, build_server, crew_input_schema, error_result
-from .tokens import TokenInfo, TokenStore
-from .transport import (
-    RateLimitMiddleware,
-    SharedTokenBuckets,
-    StoreTokenVerifier,
-    TokenBuckets,
-    build_http_app,
-    serve_http,
-    serve_stdio,
-)
+from __future__ import annotations
+
+import importlib
+
+# Names resolve on first use: ``from sophia_crew.mcp_server.server import build_server`` (stdio, in-process)
+# must not load the token store (SQLAlchemy) or the HTTP transport.
+_EXPORTS = {
+    "Caller": "server", "SophiaMCP": "server", "build_server": "server", "crew_input_schema": "server",
+    "error_result": "server",
+    "TokenInfo": "tokens", "TokenStore": "tokens",
+    "RateLimitMiddleware": "transport", "SharedTokenBuckets": "transport", "StoreTokenVerifier": "transport",
+    "TokenBuckets": "transport", "build_http_app": "transport", "serve_http": "transport", "serve_stdio": "transport",
+}
 
 __all__ = ["Caller", "RateLimitMiddleware", "SharedTokenBuckets", "SophiaMCP", "StoreTokenVerifier", "TokenBuckets",
            "TokenInfo", "TokenStore", "build_http_app", "build_server", "crew_input_schema", "error_result", "serve_http",
            "serve_stdio"]
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -29,21 +29,26 @@ def register_content(server: SophiaMCP) -> None:
 
 
 def _register_runs(server: SophiaMCP) -> None:
-    from ..store.repo import RunStore
-
+    # the run store (SQLAlchemy) loads when a run resource is read, not when the server is built
     @server.resource("sophia://runs", name="runs", mime_type="application/json",
                      description="The 50 most recent runs: id, crew, status, start time, tool calls.")
     def recent_runs() -> str:
+        from ..store.repo import RunStore
+
         return _json([vars(r) for r in RunStore().list_runs(limit=50)])
 
     @server.resource("sophia://runs/{run_id}", name="run", mime_type="application/json",
                      description="One run from the run store: inputs, steps, every tool receipt, usage.")
     def run(run_id: str) -> str:
+        from ..store.repo import RunStore
+
         return _json(RunStore().get_run(run_id))
 
     @server.resource("sophia://reports/{run_id}", name="report", mime_type="application/json",
                      description="The structured report of one run (its report task's output).")
     def report(run_id: str) -> str:
+        from ..store.repo import RunStore
+
         data = RunStore().get_run(run_id)
         steps = data["steps"]
         return _json({"run_id": data["id"], "crew": data["crew"], "status": data["status"],

@@ -11,9 +11,15 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, PrivateAttr
 
-from sophia_crew.engines.forecast.forecaster import BacktestRow, ForecastPoint
-from sophia_crew.engines.forecast.market import GrowthStats, SeasonalityProfile, SegmentShare
-from sophia_crew.engines.forecast.pipeline import CategoryTotal, StageStats
+from sophia_crew.engines.forecast.models import (
+    BacktestRow,
+    CategoryTotal,
+    ForecastPoint,
+    GrowthStats,
+    SeasonalityProfile,
+    SegmentShare,
+    StageStats,
+)
 from sophia_crew.tools.strategy import ActualPoint, HorizonTotal
 
 from .base import ReportBase, md_cell

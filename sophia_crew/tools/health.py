@@ -13,15 +13,11 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from sophia_crew.engines.health import review
+# Result models only: the engine's pandas modules (portfolio, review, tenant) load when a tool runs, not when
+# the tool table (CLI, MCP server) is built. tests/interfaces/test_interfaces_mcp_startup.py guards this.
 from sophia_crew.engines.health.churn_models import ChurnModel
-from sophia_crew.engines.health.portfolio import (
-    DEMO_TODAY,
-    PortfolioHealth,
-    RenewalItem,
-    RiskRollup,
-    assess_portfolio,
-)
+from sophia_crew.engines.health.portfolio_models import PortfolioHealth, RenewalItem, RiskRollup
+from sophia_crew.engines.health.review_models import CallSignal, CallSignals, RiskRegister, ScoreRow
 from sophia_crew.engines.health.scorecard import load_scorecard, previous_as_of
 from sophia_crew.errors import InputError
 from sophia_crew.registry import tool
@@ -153,6 +149,8 @@ def _default_model() -> tuple[ChurnModel | None, str]:
 
 
 def _day(as_of: str | None) -> date:
+    from sophia_crew.engines.health.portfolio import DEMO_TODAY
+
     try:
         return date.fromisoformat(as_of) if as_of else DEMO_TODAY
     except ValueError:
@@ -160,11 +158,13 @@ def _day(as_of: str | None) -> date:
 
 
 @lru_cache(maxsize=8)
-def _calls(tenant: str, day: date, stamp: float) -> review.CallSignals:
+def _calls(tenant: str, day: date, stamp: float) -> CallSignals:
+    from sophia_crew.engines.health import review
+
     return review.call_signals(tenant or None, day)
 
 
-def _call_signals(day: date) -> review.CallSignals:
+def _call_signals(day: date) -> CallSignals:
     """Customer-side competitor mentions on the recorded calls of the 90 days before ``day`` (cached per index)."""
     index = (TENANT_DIR or demo_path()) / "calls" / "index.csv"
     stamp = index.stat().st_mtime if index.is_file() else 0.0
@@ -180,6 +180,9 @@ def _stamp(root: Path) -> tuple:
 
 @lru_cache(maxsize=8)
 def _assessed(tenant: str, day: date, with_model: bool, stamp: tuple) -> PortfolioHealth:
+    from sophia_crew.engines.health import review
+    from sophia_crew.engines.health.portfolio import assess_portfolio
+
     model, note = _default_model() if with_model else (None, "")
     previous = _call_signals(previous_as_of(load_scorecard(), day))
     result = assess_portfolio(TENANT_DIR, day, model, extra_signals=review.extra_signals(_call_signals(day)),
@@ -195,6 +198,8 @@ def _portfolio(as_of: str | None = None, with_model: bool = False, segment: str 
 
     Assessments are cached per tenant, day and file modification times, so the tools of one crew run share one.
     """
+    from sophia_crew.engines.health import review
+
     day = _day(as_of)
     root = TENANT_DIR or demo_path()
     port = _assessed(str(root), day, with_model, _stamp(Path(root))).model_copy(deep=True)
@@ -256,6 +261,8 @@ def health_plays(account_ids: list[str] | None = None, as_of: str | None = None,
     CTAs carry owner, due date, reasons and play steps; value at risk is rolled up by owner and segment over the
     portfolio (or the segment); account_ids only filters the CTAs.
     """
+    from sophia_crew.engines.health import review
+
     port = _portfolio(as_of, True, segment)
     wanted = {a.account_id for a in review.select_accounts(port, account_ids).accounts}
     ctas = [PlayRow(account_id=c.account_id, account_name=c.account_name, play=c.play, title=c.title,
@@ -275,7 +282,7 @@ class PortfolioScoresResult(BaseModel):
     as_of: date
     scorecard: str
     bands: dict[str, float]
-    accounts: list[review.ScoreRow]
+    accounts: list[ScoreRow]
     counts: dict[str, int]
     bins: dict[str, int]
     arr_total_usd: float
@@ -286,7 +293,7 @@ class CallSignalsResult(BaseModel):
 
     as_of: date
     window_days: int
-    accounts: list[review.CallSignal]
+    accounts: list[CallSignal]
     calls_read: int
     failures: list[str]
     note: str
@@ -311,6 +318,8 @@ def health_portfolio_scores(as_of: str | None = None, segment: str | None = None
 
     Worst first; includes competitor mentions from recorded calls. as_of ISO date (default 2026-11-15).
     """
+    from sophia_crew.engines.health import review
+
     port = _portfolio(as_of, False, segment, account_ids)
     card = load_scorecard()
     d = port.distribution
@@ -341,9 +350,11 @@ def health_call_signals(as_of: str | None = None, segment: str | None = None,
 
 @tool("health_risk_register")
 def health_risk_register(as_of: str | None = None, segment: str | None = None,
-                         account_ids: list[str] | None = None) -> review.RiskRegister:
+                         account_ids: list[str] | None = None) -> RiskRegister:
     """Risk register: at-risk accounts with why, watch list, health-vs-model disagreements, data gaps,
     ARR at risk and expected loss by owner, CSM and segment, and the 90-day renewal calendar."""
+    from sophia_crew.engines.health import review
+
     return review.risk_register(_portfolio(as_of, True, segment, account_ids))
 
 
@@ -354,6 +365,7 @@ def health_slack_digest(notify_slack: bool, as_of: str | None = None, segment: s
 
     Nothing is sent until a human approves the write (`sophia writes apply <id>`).
     """
+    from sophia_crew.engines.health import review
     from sophia_crew.integrations.settings import load_settings
     from sophia_crew.tools.integrations import slack_post_report
 

@@ -12,11 +12,11 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from ..errors import InputError
+
+# Models only: the clients (httpx, sqlglot, SQLAlchemy, pydantic-settings) load when a tool runs, not when the
+# tool table (CLI, MCP server) is built.
 from ..integrations.crm_models import Account, Activity, CrmSnapshot, Deal
-from ..integrations.gong import GongCall, GongClient
-from ..integrations.snowflake import QueryResult, open_warehouse
-from ..integrations.sync import SOURCES, load_crm, sync_crm
-from ..integrations.writes import DiffLine, plan_write
+from ..integrations.results import DiffLine, GongCall, QueryResult
 from ..registry import tool
 
 
@@ -65,6 +65,8 @@ class PlannedWriteRef(BaseModel):
 
 
 def _snapshot(source: str) -> CrmSnapshot:
+    from ..integrations.sync import SOURCES, load_crm, sync_crm
+
     if source not in SOURCES:
         raise InputError(f"source: unknown CRM source {source!r} (choose from {', '.join(SOURCES)})")
     snap = load_crm(source)
@@ -148,12 +150,16 @@ def crm_activities(
 @tool("gong_calls")
 def gong_calls(from_date: str, to_date: str) -> GongCallList:
     """Gong calls started between two ISO-8601 datetimes (needs Gong credentials)."""
+    from ..integrations.gong import GongClient
+
     return GongCallList(calls=GongClient().list_calls(from_date, to_date))
 
 
 @tool("gong_transcript")
 def gong_transcript(call_id: str) -> GongTranscript:
     """One Gong call's transcript and parties, in the Gong JSON shape the call-coach importer reads."""
+    from ..integrations.gong import GongClient
+
     return GongTranscript.model_validate(GongClient().call_as_importer_json(call_id))
 
 
@@ -166,6 +172,8 @@ def warehouse_query(sql: str, params: list[str | int | float] | None = None, lim
         params: values bound to the placeholders, in order.
         limit: maximum rows returned (capped by the configured row limit).
     """
+    from ..integrations.snowflake import open_warehouse
+
     return open_warehouse().query(sql, params or [], limit)
 
 
@@ -178,6 +186,8 @@ def slack_post_report(text: str, channel: str | None = None, thread_ts: str | No
         channel: channel id or name; default the configured channel.
         thread_ts: post as a reply in this thread.
     """
+    from ..integrations.writes import plan_write
+
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}]
     return _ref(
         plan_write(
@@ -203,6 +213,8 @@ def crm_update_field(
         value: the new value.
         current_value: the value now, if known, for the diff.
     """
+    from ..integrations.writes import plan_write
+
     before = {field: current_value} if current_value is not None else None
     if system == "hubspot":
         w = plan_write(
@@ -235,6 +247,8 @@ def crm_log_note(system: str, record_id: str, body: str, due_date: str | None = 
         body: the note text / task subject.
         due_date: ISO date for the Salesforce task (default today).
     """
+    from ..integrations.writes import plan_write
+
     if system == "hubspot":
         w = plan_write(
             "hubspot",

@@ -8,24 +8,27 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from pydantic import BaseModel
 
-from sophia_crew.engines.forecast.anomaly import Alert, AnomalyReport, detect_anomalies
-from sophia_crew.engines.forecast.forecaster import ForecastResult, forecast_series
-from sophia_crew.engines.forecast.market import MarketAnalysis, analyse_market
-from sophia_crew.engines.forecast.pipeline import PipelineForecast, forecast_pipeline_files
-from sophia_crew.engines.forecast.series import (
-    DATE_CANDIDATES,
-    VALUE_CANDIDATES,
-    SeriesSet,
-    from_won_deals,
-    load_csv,
+# Result models only: pandas, statsforecast and statsmodels load when a tool runs, not when the tool table
+# (CLI, MCP server) is built. tests/interfaces/test_interfaces_mcp_startup.py guards this.
+from sophia_crew.engines.forecast.models import (
+    Alert,
+    AnomalyReport,
+    ForecastResult,
+    MarketAnalysis,
+    PipelineForecast,
 )
 from sophia_crew.errors import InputError
 from sophia_crew.registry import tool
 from sophia_crew.resources import demo_path
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sophia_crew.engines.forecast.series import SeriesSet
 
 DEMO_TODAY = "2026-11-15"
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
@@ -38,6 +41,10 @@ POOL_MIN_SERIES = 8
 
 def _load(csv_path: str | None, by: list[str] | None, horizon: int, check_length: bool = True) -> SeriesSet:
     """A revenue CSV (long format) or a CRM deals.csv (won deals summed by close month)."""
+    import pandas as pd
+
+    from sophia_crew.engines.forecast.series import from_won_deals, load_csv
+
     path = Path(csv_path) if csv_path else demo_path("revenue_monthly.csv")
     if not path.is_file():
         raise InputError(f"{path}: file not found")
@@ -84,6 +91,8 @@ def _fmt_ds(ts: pd.Timestamp, freq: str) -> str:
 
 
 def _horizon_totals(series: SeriesSet, result: ForecastResult) -> list[HorizonTotal]:
+    import pandas as pd
+
     frame = series.frame
     m = series.season_length
     out = []
@@ -117,6 +126,8 @@ def revenue_forecast(csv_path: str | None = None, horizon: int = 6, by: list[str
     segment/region/product. ``chart_dir`` writes one PNG per series. Also returns each series' last 36 actuals
     and the horizon's forecast total vs the same periods a year earlier (with a bottom-up ``total``).
     """
+    from sophia_crew.engines.forecast.forecaster import forecast_series
+
     series = _load(csv_path, by, horizon)
     n_jobs = None if len(series.ids) >= POOL_MIN_SERIES else 1
     result = forecast_series(series, horizon=horizon, chart_dir=chart_dir, n_jobs=n_jobs)
@@ -137,6 +148,8 @@ def pipeline_forecast(as_of: str | None = None, target_usd: float | None = None,
     Returns commit / best-case / pipeline totals, coverage of ``target_usd``, slipped deals and a per-deal
     explanation. Defaults: the demo tenant's deals.csv and deal_stage_history.csv, as of its today (2026-11-15).
     """
+    from sophia_crew.engines.forecast.pipeline import forecast_pipeline_files
+
     deals = Path(deals_csv) if deals_csv else demo_path("deals.csv")
     history = Path(history_csv) if history_csv else deals.with_name("deal_stage_history.csv")
     is_demo = deals.resolve() == demo_path("deals.csv").resolve()
@@ -168,6 +181,8 @@ def revenue_anomalies(csv_path: str | None = None, by: list[str] | None = None) 
     that moved most in the same direction), and every segment is analysed too, its alerts naming the finer cell
     (e.g. "SMB | EMEA" from the file's other category columns) that moved most. Default: demo revenue_monthly.csv.
     """
+    from sophia_crew.engines.forecast.anomaly import detect_anomalies
+
     total = _load(csv_path, None, horizon=1, check_length=False)
     reports = []
     if by:
@@ -190,6 +205,10 @@ def revenue_anomalies(csv_path: str | None = None, by: list[str] | None = None) 
 
 def _finer_columns(csv_path: str | None, by: list[str]) -> list[str]:
     """Category columns of a revenue CSV beyond ``by`` (not the date or value column)."""
+    import pandas as pd
+
+    from sophia_crew.engines.forecast.series import DATE_CANDIDATES, VALUE_CANDIDATES
+
     path = Path(csv_path) if csv_path else demo_path("revenue_monthly.csv")
     header = [str(c) for c in pd.read_csv(path, nrows=0).columns]
     if "is_won" in header:  # a deals.csv: no natural finer breakdown
@@ -202,6 +221,9 @@ def _finer_columns(csv_path: str | None, by: list[str]) -> list[str]:
 
 def _segment_reports(csv_path: str | None, by: list[str], parts: SeriesSet) -> list[AnomalyReport]:
     """Each breakdown series analysed on its own, with its finer cells as candidate drivers."""
+    from sophia_crew.engines.forecast.anomaly import detect_anomalies
+    from sophia_crew.engines.forecast.series import SeriesSet
+
     extra = _finer_columns(csv_path, by)
     if not extra:
         return [detect_anomalies(parts)]
@@ -223,6 +245,8 @@ def market_analysis(csv_path: str | None = None, by: list[str] | None = None) ->
 
     Default: the demo tenant's revenue_monthly.csv; ``by`` (e.g. ["segment"]) adds per-segment growth and shares.
     """
+    from sophia_crew.engines.forecast.market import analyse_market
+
     series = _load(csv_path, by, horizon=1, check_length=False)
     return analyse_market(series)
 

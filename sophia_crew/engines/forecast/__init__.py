@@ -1,5 +1,6 @@
 """Forecasting engines for the strategy crew (pure functions over pandas frames and Pydantic models).
 
+- :mod:`.models`: the result models (Pydantic only: what tools and the MCP tool table import).
 - :mod:`.series`: load and validate revenue series (CSV, DataFrame, won deals) into a :class:`SeriesSet`.
 - :mod:`.backtest`: candidate models, rolling-origin cross-validation, MASE / sMAPE / interval coverage.
 - :mod:`.members`: small models statsforecast lacks (seasonal naive with recent drift), in its model interface.

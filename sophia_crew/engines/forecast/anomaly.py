@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel
 from statsmodels.tsa.seasonal import STL
 
 from sophia_crew.errors import InputError
 
+from .models import Alert, AnomalyReport
 from .series import SeriesSet
 
 Z_THRESHOLD = 3.5
@@ -31,36 +31,6 @@ SEVERITY = ((8.0, "high"), (5.0, "medium"), (Z_THRESHOLD, "low"))
 # A deviation under 5 % of the expected value is at most "low", under 10 % at most "medium".
 SIZE_CAP = ((5.0, "low"), (10.0, "medium"))
 CUSUM_K, CUSUM_H = 0.5, 5.0
-
-
-class Alert(BaseModel):
-    """One flagged point (outlier) or regime change (change point)."""
-
-    series: str
-    date: str
-    end_date: str | None = None
-    kind: str  # "outlier" | "change_point"
-    severity: str
-    value: float
-    expected: float
-    deviation: float
-    deviation_pct: float
-    z: float | None
-    driver: str | None = None
-    driver_deviation: float | None = None
-    message: str
-
-
-class AnomalyReport(BaseModel):
-    """Alerts for every analysed series."""
-
-    series: list[str]
-    points: int
-    outliers: int
-    change_points: int
-    flag_rate: float  # share of points inside any alert (outlier dates and CUSUM episode spans)
-    alerts: list[Alert]
-    method: str
 
 
 class _Decomp:

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 if TYPE_CHECKING:
-    from .forecaster import SeriesForecast
+    from .models import SeriesForecast
 
 
 def forecast_chart(history: pd.DataFrame, fc: SeriesForecast, path: str | Path, last: int = 48) -> Path:

@@ -14,7 +14,6 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
-from pydantic import BaseModel
 
 from sophia_crew.errors import InputError
 
@@ -28,6 +27,7 @@ from .backtest import (
     widen_intervals,
 )
 from .calendar_effects import MONTHLY_FREQS
+from .models import BacktestRow, ForecastPoint, ForecastResult, SeriesForecast
 from .series import SeriesSet, min_length
 
 # Chosen on the benchmark's earlier origins (2014-12 .. 2016-12) only; see bench/forecast_eval.py.
@@ -37,56 +37,6 @@ DEFAULT_ENSEMBLE = ["cal-ETS-AAA", "cal-Airline", "cal-ETS-AAdA", "cal-SDN36"]
 DEFAULT_MODELS = ["SeasonalNaive", "AutoETS", *DEFAULT_ENSEMBLE]
 ENSEMBLE = "Ensemble"
 SELECTIONS = ("ensemble", "backtest")
-
-
-class ForecastPoint(BaseModel):
-    """One future period: point forecast with 80 % and 95 % prediction intervals."""
-
-    date: str
-    mean: float
-    lo_80: float
-    hi_80: float
-    lo_95: float
-    hi_95: float
-
-
-class BacktestRow(BaseModel):
-    """Mean accuracy of one model on one series over the backtest origins."""
-
-    model: str
-    mase: float | None
-    smape: float
-    coverage_80: float
-    coverage_95: float
-    origins: int
-
-
-class SeriesForecast(BaseModel):
-    """Forecast of one series with the chosen model, why, and the evidence."""
-
-    series: str
-    chosen_model: str
-    why: str
-    history_points: int
-    last_actual_date: str
-    last_actual: float
-    forecast: list[ForecastPoint]
-    backtest: list[BacktestRow]
-    chart_path: str | None = None
-
-
-class ForecastResult(BaseModel):
-    """Forecasts for every series of one input."""
-
-    source: str
-    freq: str
-    season_length: int
-    horizon: int
-    origins: int
-    candidates: list[str]
-    selection: str
-    series: list[SeriesForecast]
-    seconds: float
 
 
 def _fmt(ts: pd.Timestamp, freq: str) -> str:

@@ -5,59 +5,12 @@ from __future__ import annotations
 import calendar
 
 import pandas as pd
-from pydantic import BaseModel
 from statsmodels.tsa.seasonal import seasonal_decompose
 
 from sophia_crew.errors import InputError
 
+from .models import GrowthStats, MarketAnalysis, SeasonalityProfile, SegmentShare
 from .series import SeriesSet
-
-
-class GrowthStats(BaseModel):
-    """Growth of one series at its last period (percentages; None when history is too short)."""
-
-    series: str
-    last_period: str
-    last_value: float
-    mom_pct: float | None
-    yoy_pct: float | None
-    trailing_year_total: float | None
-    trailing_year_yoy_pct: float | None
-    cagr_pct: float | None
-    cagr_years: int
-
-
-class SeasonalityProfile(BaseModel):
-    """Seasonal index per calendar month (mean 1.0): 1.15 means 15 % above the de-trended level."""
-
-    series: str
-    index: dict[str, float]
-    peak: str
-    trough: str
-    amplitude_pct: float
-    method: str
-
-
-class SegmentShare(BaseModel):
-    """Share of one segment in the last year vs the year before."""
-
-    segment: str
-    last_year_total: float
-    share_pct: float
-    prior_share_pct: float | None
-    change_pp: float | None
-    yoy_pct: float | None
-
-
-class MarketAnalysis(BaseModel):
-    """Growth, seasonality and (with a breakdown) segment shares."""
-
-    source: str
-    by: list[str]
-    period_end: str
-    growth: list[GrowthStats]
-    seasonality: list[SeasonalityProfile]
-    shares: list[SegmentShare]
 
 
 def _pct(new: float, old: float) -> float | None:

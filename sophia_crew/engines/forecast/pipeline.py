@@ -11,75 +11,15 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from pydantic import BaseModel
 
 from sophia_crew.errors import InputError
+
+from .models import CategoryTotal, DealForecast, PipelineForecast, StageStats
 
 STAGES = ["Prospecting", "Discovery", "Demo", "Proposal", "Negotiation", "Closed Won", "Closed Lost"]
 OPEN_CATEGORIES = ["commit", "best_case", "pipeline"]
 DEAL_COLUMNS = ["deal_id", "amount_usd", "stage", "close_date", "original_close_date", "is_closed", "is_won",
                 "forecast_category"]
-
-
-class StageStats(BaseModel):
-    """Historical conversion of one stage."""
-
-    stage: str
-    closed_deals: int
-    won_deals: int
-    win_rate: float
-    median_days_to_close: float | None
-    rate_source: str  # "history" or "overall win rate (no closed deal reached this stage)"
-
-
-class DealForecast(BaseModel):
-    """One open deal, weighted and explained."""
-
-    deal_id: str
-    name: str
-    owner_id: str | None = None
-    owner_name: str | None = None
-    amount_usd: float
-    stage: str
-    forecast_category: str
-    win_rate: float
-    weighted_usd: float
-    close_date: date
-    original_close_date: date | None
-    expected_close_date: date | None
-    days_pushed: int
-    days_overdue: int
-    slipped: bool
-    explanation: str
-
-
-class CategoryTotal(BaseModel):
-    """Open deals of one CRM forecast category."""
-
-    category: str
-    deals: int
-    amount_usd: float
-    weighted_usd: float
-
-
-class PipelineForecast(BaseModel):
-    """Stage-weighted pipeline, category roll-up, coverage and slipped deals as of a date."""
-
-    as_of: date
-    open_deals: int
-    pipeline_usd: float
-    weighted_usd: float
-    commit_usd: float
-    best_case_usd: float
-    by_category: list[CategoryTotal]
-    target_usd: float | None
-    coverage: float | None
-    weighted_coverage: float | None
-    stage_stats: list[StageStats]
-    deals: list[DealForecast]
-    slipped_deal_ids: list[str]
-    slipped_usd: float = 0.0  # open amount of the slipped deals (any category)
-    notes: list[str]
 
 
 def _read(path: str | Path, required: list[str]) -> pd.DataFrame:

@@ -12,7 +12,7 @@ Pure functions over Pydantic models; no crewAI. Entry points:
 from .churn_models import ChurnModel
 from .models import AccountSignals, HealthScore, ScorecardConfig
 from .plays import CTA, load_plays
-from .portfolio import AccountHealth, PortfolioHealth, assess_portfolio, portfolio_chart, portfolio_markdown
+from .portfolio_models import AccountHealth, PortfolioHealth
 from .scorecard import load_scorecard, score_signals, score_with_trend
 
 __all__ = [
@@ -29,4 +29,9 @@ def __getattr__(name: str):
         from . import churn
 
         return getattr(churn, name)
+    # pandas loads only when the portfolio is assessed, not when a tool table imports the result models
+    if name in ("assess_portfolio", "portfolio_chart", "portfolio_markdown"):
+        from . import portfolio
+
+        return getattr(portfolio, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,16 +8,17 @@ numeric or categorical features, how blank numeric cells are filled, and which d
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sophia_crew.errors import InputError
 from sophia_crew.resources import knowledge_path
 
 from .scorecard import load_yaml_model
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class LabelSpec(BaseModel):
@@ -147,6 +148,10 @@ def read_table(csv_path: str | Path, mapping: ChurnMapping, *, require_label: bo
     Raises:
         InputError: empty file, missing columns, bad label values, non-numeric values, duplicated ids.
     """
+    # pandas loads here, not with the mapping models: tools and the MCP tool table import those
+    import numpy as np
+    import pandas as pd
+
     path = Path(csv_path)
     if not path.is_file():
         raise InputError(f"{path}: file not found")

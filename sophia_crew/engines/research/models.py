@@ -238,3 +238,21 @@ class Battlecard(BaseModel):
             if s.key == key:
                 return s
         raise KeyError(key)
+
+
+class PriceComparison(BaseModel):
+    """One competitor tier next to the tier of ours it is matched with (by name, else by position)."""
+
+    their_tier: str
+    their_prices: list[str] = Field(default_factory=list, description="every published price, as labels")
+    their_monthly: float | None = Field(None, description="monthly list price (not billed annually)")
+    currency: str | None = None
+    their_unit: str | None = None
+    contact_sales: bool = False
+    our_tier: str | None = None
+    our_monthly: float | None = None
+    our_unit: str | None = None
+    comparable: bool = Field(False, description="same currency and billing basis, both prices published")
+    diff_pct: float | None = Field(None, description="their monthly vs ours in %, + means they cost more")
+    evidence: Evidence
+    our_source: Evidence | None = None
