@@ -1,4 +1,5 @@
-"""The one place that finds bundled data (wheel) vs the source tree (editable install / checkout).
+"""The one place that finds bundled data (wheel) vs the source tree (editable install / checkout), and the local
+state directory (:func:`data_dir`).
 
 A wheel carries the root ``agents.yaml``, ``tasks.yaml``, ``crews/``, ``tools/`` and ``knowledge/`` under
 ``sophia_crew/_bundled/``; an editable install or a plain checkout reads them from the repository root.
@@ -7,6 +8,7 @@ A user workspace (``--workspace DIR`` or ``SOPHIA_WORKSPACE``) is layered on top
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,3 +37,10 @@ def knowledge_path(*parts: str) -> Path:
 def demo_path(*parts: str) -> Path:
     """Absolute path under the embedded demo tenant (``sophia_crew/demo_data/payready``)."""
     return PACKAGE_DIR.joinpath("demo_data", "payready", *parts)
+
+
+def data_dir() -> Path:
+    """Directory for local state (SQLite db, caches, vector stores): ``SOPHIA_HOME`` or ``~/.sophia``."""
+    path = Path(os.environ.get("SOPHIA_HOME", Path.home() / ".sophia")).expanduser()
+    path.mkdir(parents=True, exist_ok=True)
+    return path

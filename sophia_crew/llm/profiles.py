@@ -74,7 +74,7 @@ def _builtin() -> dict[str, LLMProfile]:
 
 def profiles_path() -> Path:
     """The user's LLM profile file (``SOPHIA_LLM_PROFILES`` or ``$SOPHIA_HOME/llm.yaml``; may not exist)."""
-    from ..store.base import data_dir
+    from ..resources import data_dir
 
     return Path(os.environ.get("SOPHIA_LLM_PROFILES", data_dir() / "llm.yaml"))
 

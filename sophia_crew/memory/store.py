@@ -64,7 +64,7 @@ class MemoryLayer:
     """Scoped long-term memory. ``path`` defaults to ``$SOPHIA_HOME/memory``."""
 
     def __init__(self, path: str | Path | None = None, *, embedder: Any = None, reindex: bool = False):
-        from ..store.base import data_dir
+        from ..resources import data_dir
 
         self.path = Path(path) if path else data_dir() / "memory"
         self.path.mkdir(parents=True, exist_ok=True)
@@ -186,7 +186,7 @@ _layers: dict[str, MemoryLayer] = {}
 
 def shared_layer() -> MemoryLayer:
     """One memory layer per ``SOPHIA_HOME`` in this process."""
-    from ..store.base import data_dir
+    from ..resources import data_dir
 
     key = str(data_dir())
     if key not in _layers:

@@ -8,10 +8,11 @@ from __future__ import annotations
 import os
 import threading
 from functools import lru_cache
-from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
+
+from ..resources import data_dir
 
 
 class Base(DeclarativeBase):
@@ -26,13 +27,6 @@ TABLE_MODULES = [
     "sophia_crew.scheduler.models",
     "sophia_crew.mcp_server.tokens",
 ]
-
-
-def data_dir() -> Path:
-    """Directory for local state (SQLite db, caches, vector stores): ``SOPHIA_HOME`` or ``~/.sophia``."""
-    path = Path(os.environ.get("SOPHIA_HOME", Path.home() / ".sophia")).expanduser()
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def database_url() -> str:

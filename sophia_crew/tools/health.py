@@ -115,7 +115,7 @@ class TrainResult(BaseModel):
 
 
 def _models_dir() -> Path:
-    from sophia_crew.store.base import data_dir
+    from sophia_crew.resources import data_dir
 
     return data_dir() / "models" / "churn"
 

@@ -126,7 +126,7 @@ class Fetcher:
     ):
         self.policy = policy or FetchPolicy()
         if cache_dir is None:
-            from sophia_crew.store.base import data_dir
+            from sophia_crew.resources import data_dir
 
             cache_dir = data_dir() / "research" / "cache"
         self.cache = PageCache(cache_dir)

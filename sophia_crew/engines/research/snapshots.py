@@ -41,7 +41,7 @@ class SnapshotStore:
 
     def __init__(self, root: str | Path | None = None):
         if root is None:
-            from sophia_crew.store.base import data_dir
+            from sophia_crew.resources import data_dir
 
             root = data_dir() / "research" / "snapshots"
         self.root = Path(root)
