@@ -16,7 +16,8 @@ import pytest
 pytestmark = pytest.mark.usefixtures("sophia_home")
 
 # Needed only when a tool runs (forecasting, churn, charts, web extraction, SQL checks).
-HEAVY = ("pandas", "statsforecast", "statsmodels", "scipy.signal", "sklearn", "matplotlib", "trafilatura", "sqlglot")
+HEAVY = ("pandas", "statsforecast", "statsmodels", "scipy.signal", "sklearn", "matplotlib", "trafilatura", "sqlglot",
+         "sqlalchemy")
 
 # Records, for each heavy module, the sophia_crew frames of the import that loaded it first (the failure
 # message then names the offending module and line).
