@@ -33,12 +33,21 @@ class LinedYaml:
         return f"{self.path}:{self.line_of(loc)}: {field}: {message}"
 
 
+# libyaml's parser when PyYAML was built with it (the wheels are), else the pure-Python one: same nodes and marks
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _scalar(node: yaml.Node) -> Any:
+    """The value of a scalar (or key) node, as ``yaml.safe_load`` would construct it."""
+    return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+
+
 def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = yaml.safe_load(yaml.serialize(key_node))
+            key = _scalar(key_node)
             child = (*loc, key)
             if key in out:
                 raise ConfigError(
@@ -49,7 +58,7 @@ def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_walk(item, (*loc, i), lines) for i, item in enumerate(node.value)]
-    return yaml.safe_load(yaml.serialize(node))
+    return _scalar(node)
 
 
 def load_yaml(path: Path) -> LinedYaml:
@@ -59,7 +68,7 @@ def load_yaml(path: Path) -> LinedYaml:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}:1: (file): cannot read: {exc}") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
