@@ -7,19 +7,24 @@ normalisation; lenient = equal or contained on word boundaries, full credit; par
 Prints, in one run: the rule-based parser alone and with the learned span tagger (trained on the train split
 only, see sophia_crew/engines/recruiting/tagger_build.py), each under the current mapping (skills =
 profile.skills, designation = profile.titles) and the legacy one (raw vocabulary matches added to skills,
-designation = work-entry titles; see evaluation.predict).
+designation = work-entry titles; see evaluation.predict); and the tagger without its value filter (stage 1
+alone at its own P(O) thresholds), to show what the filter does. The finalist was chosen by 5-fold
+cross-validation on the train split (figures in sophia_crew/engines/recruiting/tagger_build.py), never by
+this script's output.
 
     /work/venv/bin/python bench/resume_parse_eval.py [--split train]
 """
 
 from __future__ import annotations
 
+import copy
 import sys
 import time
 from pathlib import Path
 
 from sophia_crew.engines.recruiting.evaluation import evaluate_all, load_dotin
-from sophia_crew.engines.recruiting.tagger import use_tagger
+from sophia_crew.engines.recruiting.tagger import tagger, use_tagger
+from sophia_crew.engines.recruiting.tagger_build import THRESHOLDS
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "resumes_jobs" / "dotin_resume_ner"
 
@@ -37,10 +42,17 @@ def main() -> None:
         ("rules, legacy mapping (as first committed)", True, True),
         ("rules", True, False),
         ("rules + tagger, legacy mapping", False, True),
+        ("rules + tagger without value filter", "unfiltered", False),
         ("rules + tagger (current parser)", False, False),
     )
+    shipped = tagger()
     for variant, off, legacy in variants:
-        use_tagger(None, off=off)
+        if off == "unfiltered" and shipped is not None:
+            unfiltered = copy.copy(shipped)
+            unfiltered.value_filter, unfiltered.o_threshold = None, dict(THRESHOLDS)
+            use_tagger(unfiltered)
+        else:
+            use_tagger(None, off=bool(off))
         t0 = time.perf_counter()
         scores = evaluate_all(docs, legacy=legacy)
         ms = 1000 * (time.perf_counter() - t0) / len(docs)

@@ -58,3 +58,69 @@ def test_dotin_test_zip_holds_50_cvs_without_the_macos_resource_fork(shared_data
     docs = load_dotin(shared_data("resumes_jobs", "dotin_resume_ner", "set_aside_test_v2_50cvs.zip"))
     assert len(docs) == 50
     assert not any(name.startswith("._") for name, _, _ in docs)
+
+
+def test_list_item_features_see_commas_bullets_and_escaped_bullets():
+    from sophia_crew.engines.recruiting.tagger import features, tokens
+
+    # The dotin CVs often carry a bullet as the literal text \xe2\x80\xa2 (escapes, not the character).
+    text = "Skills: Java, Spring Boot \\xe2\\x80\\xa2 Docker"
+    toks = tokens(text)
+    feats = dict(zip([t[2] for t in toks], features(text, toks, {})))
+    assert {"isz=2", "ipos=0", "iend=False", "isep=,"} <= set(feats["Spring"])
+    assert {"isz=2", "ipos=1", "iend=True"} <= set(feats["Boot"])
+    assert {"isz=1", "isep=esc"} <= set(feats["Docker"])
+    assert {"issep", "esc"} <= set(feats["xa2"])
+    assert "isep=:" in feats["Java"] and "w-3=:" in feats["Spring"] and "w3=xe2" in feats["Spring"]
+
+
+def test_value_features_count_tagged_and_untagged_mentions():
+    from sophia_crew.engines.recruiting.spans import value_features
+
+    text = "SKILLS\nJava, SQL\nUsed Java daily"
+    spans = [_span(text, "SKILL", "Java"), _span(text, "SKILL", "SQL")]
+    got = value_features(text, spans, {"skill": frozenset({"sql"}), "curated": frozenset({"java"})})
+    java, sql = got[("SKILL", "java")], got[("SKILL", "sql")]
+    assert java["frac"] == 0.5 and sql["frac"] == 1.0  # "java" is mentioned twice, tagged once
+    assert java["cur"] == 1.0 and "gz" not in java and sql["gz"] == 1.0
+    assert java["sec=skill"] == 1.0 and java["listy"] == 1.0  # first mention: under SKILLS, a list item
+
+
+def test_value_filter_drops_unlikely_values_of_filtered_kinds_only():
+    from sophia_crew.engines.recruiting.spans import keep_likely
+
+    text = "Java, Excel. Sales Manager"
+    model = Tagger(
+        {},
+        [0.0] * 5,
+        {"skill": ["java"]},
+        value_filter={"SKILL": {"weights": {"b": -1.0, "gz": 3.0}, "threshold": 0.5}},
+    )
+    spans = [
+        _span(text, "SKILL", "Java"),
+        _span(text, "SKILL", "Excel"),
+        _span(text, "TITLE", "Sales Manager"),
+    ]
+    kept = [s.text for s in keep_likely(text, spans, model)]
+    # java: sigmoid(-1 + 3) = 0.88 kept; Excel: sigmoid(-1) = 0.27 dropped; titles have no filter here.
+    assert kept == ["Java", "Sales Manager"]
+    assert keep_likely(text, spans, Tagger({}, [0.0] * 5, {})) == spans
+
+
+def test_tidy_splits_double_titles_only_when_each_part_names_a_role():
+    text = "Program Manager / PMO Director. Sales Manager and Team Lead. Research and Development Engineer"
+    model = Tagger({}, [0.0] * 5, {})
+    spans = [
+        _span(text, "TITLE", "Program Manager / PMO Director"),
+        _span(text, "TITLE", "Sales Manager and Team Lead"),
+        _span(text, "TITLE", "Research and Development Engineer"),  # "Research" names no role: one title
+    ]
+    got = [s.text for s in model._tidy(text, spans)]
+    assert got == [
+        "Program Manager",
+        "PMO Director",
+        "Sales Manager",
+        "Team Lead",
+        "Research and Development Engineer",
+    ]
+    assert text[spans[0].start + 18 : spans[0].start + 30] == got[1]

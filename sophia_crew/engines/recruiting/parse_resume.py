@@ -20,7 +20,7 @@ from . import dates
 from .models import CandidateProfile, Contact, EducationItem, SkillHit, Snippet, WorkItem
 from .readers import SUPPORTED, read_document
 from .skills import find_skills, line_at, vocabulary
-from .spans import tagged_skills, titles_from
+from .spans import keep_likely, tagged_skills, titles_from
 from .tagger import tagger
 from .textutil import EMAIL_RE, LANG_NAMES, PHONE_RE, TITLE_HEADS, URL_RE, clean, detect_language, segments
 
@@ -110,7 +110,9 @@ def parse_resume_text(
     periods = dates.find_periods(text, (today.year, today.month))
     work = _work_items(text, segs, periods)
     model = tagger()
-    spans = model.spans(text) if model is not None and lang in ("en", "und") else None
+    spans = (
+        keep_likely(text, model.spans(text), model) if model is not None and lang in ("en", "und") else None
+    )
     education = _education(text, segs)
     # Graduation date ranges are not jobs.
     edu_pos = {seg_pos for seg_pos, _ in segs if _in_section(text, seg_pos) == "education"}

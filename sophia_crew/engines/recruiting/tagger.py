@@ -1,9 +1,24 @@
-"""Learned resume span tagger: skills and job titles (designations) found token by token.
+"""Learned resume span tagger: skills and job titles (designations) found token by token, then value by value.
 
-A multinomial logistic regression over hand-made token features (word, shape, neighbours, line layout,
-section heading, gazetteer hits) with BIO labels, trained only on the TRAIN split of the dotin annotated
-resume corpus by :mod:`.tagger_build`. The weights ship as ``knowledge/recruiting/resume_tagger.json.gz``
-(pruned, < 1 MB); scoring sums weight rows with numpy, so no scikit-learn at run time.
+Stage 1: a multinomial logistic regression over hand-made token features (:mod:`.tagger_features`: word,
+shape, affixes, neighbours, line/segment/list-item layout, section heading, gazetteer hits) with BIO labels;
+a token joins a span when P(O) falls below a loose per-kind threshold. After clean-up (:meth:`Tagger._tidy`),
+stage 2 (:func:`.spans.keep_likely`) scores each distinct value found in the resume with a second, small
+logistic regression (how sure stage 1 was, how often the value is tagged vs. mentioned, gazetteers, section,
+list layout) and keeps the likely ones. Both stages are trained only on the TRAIN split of the dotin annotated
+resume corpus by :mod:`.tagger_build` (stage 2 on stage 1's out-of-fold output) and ship as
+``knowledge/recruiting/resume_tagger.json.gz``; scoring sums weight rows with numpy, so no scikit-learn at
+run time.
+
+5-fold cross-validation on the train split (lenient F1 of the whole parser, skills / designation): first
+tagger 0.583 / 0.683; + list-item, wider-context, affix and document-position features 0.598 / 0.691;
++ splitting double titles 0.598 / 0.698; + the value filter 0.602 / 0.707 (by ``tagger_build --cv``, which tags
+the text as the parser sees it; there stage 1 alone scores 0.588 / 0.700; details in :mod:`.tagger_build`).
+Tried and not kept: a linear-chain CRF (python-crfsuite 0.9.12, first features, Viterbi decoding with a tuned
+per-kind O bias) scored 0.541 / 0.593 on fold 0 where the first tagger scored 0.565 / 0.606;
+C = 0.1 or 1.0 instead of 0.3 (0.601 / 0.691 and 0.592 / 0.693); for the value filter, gradient boosting
+instead of logistic regression (skills 0.615 vs 0.612, designation equal), the value's words as features
+(skills 0.599), its score rank in the resume and containment in another value (no change).
 """
 
 from __future__ import annotations
@@ -20,25 +35,17 @@ import numpy as np
 from sophia_crew.errors import ConfigError
 from sophia_crew.resources import knowledge_path
 
-from .textutil import TITLE_HEADS
+from .tagger_features import (  # noqa: F401  (re-exported: tagger_build and spans import them from here)
+    TITLE_HEAD_RE,
+    Gazetteer,
+    features,
+    heading_kind,
+    tokens,
+    tokens_lower,
+)
 
 ARTEFACT = "resume_tagger.json.gz"
 LABELS = ("O", "B-SKILL", "I-SKILL", "B-TITLE", "I-TITLE")
-# ".NET", "C++", "C#", "Node.js", "CI/CD", "B.E": dots, slashes and dashes inside a word stay in the token.
-TOKEN_RE = re.compile(r"\.?[^\W_][\w+#]*(?:[.\-/&'][^\W_][\w+#]*)*|[^\w\s]")
-_HEADING_KINDS = (
-    ("skill", r"skill|competenc|expertise|technolog|tools|proficienc"),
-    ("experience", r"experience|employment|work|career|professional"),
-    ("education", r"educat|academ|qualif|degree"),
-    ("project", r"project"),
-    ("summary", r"summary|objective|profile|about|overview"),
-    ("cert", r"certif|licen|training|course"),
-    ("other", r"."),
-)
-_MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
-_TITLE_HEAD_RE = re.compile(
-    rf"\b(?:{TITLE_HEADS}|professor|coach|volunteer|chair|ceo|cto|cfo|coo|svp|evp|avp)s?\b", re.IGNORECASE
-)
 
 
 @dataclass(frozen=True)
@@ -52,204 +59,6 @@ class Span:
     score: float
 
 
-def tokens(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, token) for every token of ``text``."""
-    return [(m.start(), m.end(), m.group(0)) for m in TOKEN_RE.finditer(text)]
-
-
-_SHAPE = str.maketrans(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", "X" * 26 + "x" * 26 + "d" * 10
-)
-_REPEAT_RE = re.compile(r"(.)\1+")
-
-
-@lru_cache(maxsize=65536)
-def _shape(tok: str) -> str:
-    return _REPEAT_RE.sub(r"\1\1", tok.translate(_SHAPE))[:6]
-
-
-def _heading_kind(line: str) -> str | None:
-    """Section kind when ``line`` looks like a heading (short, capitalised or colon-terminated), else None."""
-    bare = line.strip(" \t#*:•-_=|")
-    words = bare.split()
-    if not words or len(words) > 5 or len(bare) > 45 or re.search(r"[\d,;:()]", bare):
-        return None
-    if not (
-        bare.isupper() or line.rstrip().endswith(":") or all(w[:1].isupper() for w in words if len(w) > 3)
-    ):
-        return None
-    low = bare.lower()
-    kind = next(kind for kind, pat in _HEADING_KINDS if re.search(pat, low))
-    # A Title-Cased line of unknown kind is more often a job title or a name than a heading.
-    if kind == "other" and not (bare.isupper() or line.rstrip().endswith(":")):
-        return None
-    return kind
-
-
-def _gazetteer_marks(gazetteer: Gazetteer | None, low: list[str], tag: str) -> list[str]:
-    marks = [""] * len(low)
-    if gazetteer is None:
-        return marks
-    for i, j in gazetteer.matches(low):
-        n = j - i
-        for k in range(i, j):
-            marks[k] = f"{tag}{'B' if k == i else 'I'}{min(n, 3)}"
-    return marks
-
-
-def features(
-    text: str, toks: list[tuple[int, int, str]], gazetteers: dict[str, Gazetteer]
-) -> list[list[str]]:
-    """Feature strings for each token (shared by training and tagging, so both see the same view)."""
-    low = [t[2].lower() for t in toks]
-    marks = {name: _gazetteer_marks(gz, low, name) for name, gz in gazetteers.items()}
-    out: list[list[str]] = []
-    section = "none"
-    line_start = -1
-    line_info: dict = {}
-    for i, (s, e, tok) in enumerate(toks):
-        ls = text.rfind("\n", 0, s) + 1
-        if ls != line_start:
-            line_start = ls
-            le = text.find("\n", s)
-            line = text[ls : le if le != -1 else len(text)]
-            kind = _heading_kind(line)
-            if kind:
-                section = kind
-            ltoks = TOKEN_RE.findall(line)
-            line_info = {
-                "idx": i,
-                "n": len(ltoks),
-                "head": kind is not None,
-                "first": ltoks[0].lower() if ltoks else "",
-                "year": bool(re.search(r"\b(?:19|20)\d\d\b", line)),
-                "month": bool(re.search(rf"\b(?:{_MONTHS})[a-z]*\b", line, re.IGNORECASE)),
-                "colon": line.find(":"),
-                "commas": min(line.count(","), 3),
-                "line": line,
-                "ls": ls,
-            }
-        pos = i - line_info["idx"]
-        n = line_info["n"]
-        lw = low[i]
-        f = [
-            "b",
-            f"w={lw}",
-            f"sh={_shape(tok)}",
-            f"p3={lw[:3]}",
-            f"s3={lw[-3:]}",
-            f"sec={section}",
-            f"pos={min(pos, 4)}",
-            f"len={min(n, 12) // 2}",
-            f"lfirst={line_info['first']}",
-            f"sec={section}|w={lw}",
-            f"sec={section}|len={min(n, 12) // 2}",
-            f"sec={section}|pos={min(pos, 4)}",
-        ]
-        if line_info["head"]:
-            f.append("heading")
-        if line_info["year"]:
-            f.append("lyear")
-        if line_info["month"]:
-            f.append("lmonth")
-        f.append(f"commas={line_info['commas']}")
-        colon = line_info["colon"]
-        if colon != -1:
-            f.append("after_colon" if s - line_info["ls"] > colon else "before_colon")
-        if tok[:1].isupper():
-            f.append("cap")
-        if tok.isupper() and len(tok) > 1:
-            f.append("upper")
-        if len(tok) == 1 and not tok.isalnum():
-            f.append(f"punct={tok}")
-        # Flattened resumes separate fields by runs of spaces instead of new lines: both end a segment.
-        seg_start = i == 0 or _breaks(text[toks[i - 1][1] : s])
-        seg_end = i + 1 == len(toks) or _breaks(text[e : toks[i + 1][0]])
-        if seg_start:
-            seg_pos = 0
-            seg_len = next(
-                (
-                    k - i + 1
-                    for k in range(i, min(len(toks), i + 13))
-                    if k + 1 == len(toks) or _breaks(text[toks[k][1] : toks[k + 1][0]])
-                ),
-                13,
-            )
-            seg_first, seg_last = lw, low[i + seg_len - 1] if seg_len < 13 else "<long>"
-        else:
-            seg_pos += 1
-        f += [
-            f"spos={min(seg_pos, 3)}",
-            f"slen={min(seg_len, 13) // 2}",
-            f"sec={section}|slen={min(seg_len, 13) // 2}",
-            f"sfirst={seg_first}",
-            f"slast={seg_last}",
-        ]
-        if seg_start:
-            f.append("sstart")
-        if seg_end:
-            f.append("send")
-        for d in (-2, -1, 1, 2):
-            j = i + d
-            if 0 <= j < len(toks):
-                gap = text[toks[j][1] : s] if d < 0 else text[e : toks[j][0]]
-                f.append(
-                    f"w{d}={'<sep>' if _breaks(gap) or (abs(d) == 2 and _breaks(text[min(s, toks[j][0]) : max(e, toks[j][1])])) else low[j]}"
-                )
-            else:
-                f.append(f"w{d}=<doc>")
-        if i > 0:
-            f.append(f"w-1|w={low[i - 1]}|{lw}")
-        if i + 1 < len(toks):
-            f.append(f"w|w+1={lw}|{low[i + 1]}")
-        for name, m in marks.items():
-            if m[i]:
-                f.append(f"gz={m[i]}")
-                f.append(f"gz={m[i][: len(name) + 1]}|sec={section}")
-            if i > 0 and m[i - 1]:
-                f.append(f"gz-1={m[i - 1][: len(name)]}")
-            if i + 1 < len(toks) and m[i + 1]:
-                f.append(f"gz+1={m[i + 1][: len(name)]}")
-        out.append(f)
-    return out
-
-
-def _breaks(gap: str) -> bool:
-    return "\n" in gap or "  " in gap or "\t" in gap
-
-
-class Gazetteer:
-    """Token n-gram look-up of known terms (longest match first), case-insensitive."""
-
-    MAX_N = 6
-
-    def __init__(self, terms):
-        self.keys = {" ".join(tokens_lower(t)) for t in terms if t and len(t) > 1}
-        self.keys.discard("")
-        self.first = {k.split(" ", 1)[0] for k in self.keys}
-        self.max_n = min(self.MAX_N, max((k.count(" ") + 1 for k in self.keys), default=1))
-
-    def matches(self, low: list[str]) -> list[tuple[int, int]]:
-        """Non-overlapping (start, end) token index ranges of known terms, scanning left to right."""
-        out, i = [], 0
-        while i < len(low):
-            if low[i] not in self.first:
-                i += 1
-                continue
-            for n in range(min(self.max_n, len(low) - i), 0, -1):
-                if " ".join(low[i : i + n]) in self.keys:
-                    out.append((i, i + n))
-                    i += n
-                    break
-            else:
-                i += 1
-        return out
-
-
-def tokens_lower(text: str) -> list[str]:
-    return [t.lower() for t in TOKEN_RE.findall(text)]
-
-
 class Tagger:
     """Scores tokens with pruned multinomial logistic-regression weights and decodes BIO spans."""
 
@@ -259,8 +68,10 @@ class Tagger:
         bias: list[float],
         gazetteers: dict[str, list[str]],
         o_threshold: dict[str, float] | None = None,
+        value_filter: dict | None = None,
     ):
         self.o_threshold = o_threshold or {"SKILL": 0.5, "TITLE": 0.5}
+        self.value_filter = value_filter
         self.weights = weights
         self.bias = bias
         self.gazetteer_terms = gazetteers
@@ -278,7 +89,7 @@ class Tagger:
         for f in feats:
             starts.append(len(flat))
             flat.append(zero)
-            flat += [row[name] for name in f if name in row]
+            flat += [i for i in map(row.get, f) if i is not None]
         sums = np.add.reduceat(self._matrix[flat], starts, axis=0) + np.asarray(self.bias)
         return sums.tolist()
 
@@ -326,11 +137,13 @@ class Tagger:
         return self._tidy(text, out)
 
     def _tidy(self, text: str, spans: list[Span]) -> list[Span]:
-        """Join same-kind spans one space apart; drop one-word titles that name no role.
+        """Join same-kind spans one space apart; drop one-word titles that name no role; split titles that
+        join two roles ("Program Manager / PMO Director", "Project Manager and Scrum Master").
 
-        Both chosen by cross-validation on the train split: token by token, the classifier sometimes starts a
+        All chosen by cross-validation on the train split: token by token, the classifier sometimes starts a
         new span inside a phrase ("Strategic | Planning"), and its one-word "titles" are mostly fragments
         ("Senior", "Research") unless the word is a role noun ("Analyst") or a title seen labelled in training.
+        The annotators label each role of a double title on its own (splitting: designation F1 0.690 -> 0.698).
         """
         merged: list[Span] = []
         for sp in spans:
@@ -342,20 +155,45 @@ class Tagger:
             else:
                 merged.append(sp)
         titles = self._title_terms()
-        return [
+        kept = [
             sp
             for sp in merged
             if sp.kind != "TITLE"
             or len(sp.text.split()) > 1
-            or _TITLE_HEAD_RE.search(sp.text)
+            or TITLE_HEAD_RE.search(sp.text)
             or sp.text.lower() in titles
         ]
+        return [part for sp in kept for part in _split_roles(sp)]
+
+    def gazetteer_sets(self) -> dict[str, frozenset[str]]:
+        """Gazetteer terms per name ("skill", "title", "curated") as sets, built once."""
+        sets = getattr(self, "_sets", None)
+        if sets is None:
+            sets = self._sets = {k: frozenset(v) for k, v in self.gazetteer_terms.items()}
+        return sets
 
     def _title_terms(self) -> frozenset[str]:
         terms = getattr(self, "_titles", None)
         if terms is None:
             terms = self._titles = frozenset(self.gazetteer_terms.get("title", ()))
         return terms
+
+
+_ROLE_JOINER_RE = re.compile(r"\s*/\s*|\s+(?:and|&)\s+")
+
+
+def _split_roles(sp: Span) -> list[Span]:
+    """A title span cut at "/", "and", "&" when every part names a role; other spans unchanged."""
+    if sp.kind != "TITLE":
+        return [sp]
+    cuts = [0]
+    for m in _ROLE_JOINER_RE.finditer(sp.text):
+        cuts += [m.start(), m.end()]
+    cuts.append(len(sp.text))
+    parts = [(a, b) for a, b in zip(cuts[::2], cuts[1::2]) if sp.text[a:b].strip()]
+    if len(parts) < 2 or not all(TITLE_HEAD_RE.search(sp.text[a:b]) for a, b in parts):
+        return [sp]
+    return [Span("TITLE", sp.start + a, sp.start + b, sp.text[a:b], sp.score) for a, b in parts]
 
 
 _OFF = object()
@@ -379,7 +217,13 @@ def _shipped() -> Tagger | None:
         return None
     try:
         data = json.loads(gzip.decompress(path.read_bytes()))
-        return Tagger(data["weights"], data["bias"], data["gazetteers"], data.get("o_threshold"))
+        return Tagger(
+            data["weights"],
+            data["bias"],
+            data["gazetteers"],
+            data.get("o_threshold"),
+            data.get("value_filter"),
+        )
     except (OSError, ValueError, KeyError) as exc:
         raise ConfigError(f"{path}: cannot read the resume tagger: {exc}") from exc
 
