@@ -57,6 +57,8 @@ Where the ≈ 180 ms CPU go (the reference's read is ≈ 72-80): .nlp CSV parse 
 alone (CSV, texts, counts, RTTM, reads) is ≈ 1.4× the reference; reaching 2× needs the per-utterance Python
 gone too, i.e. a columnar transcript (spans and counts as arrays) that every importer, the scorecards and the
 reports would read — a redesign of the shared CallTranscript model, not a change to this path.
+Same day after these, quiet machine (load 0.7), --repeats 15: 2.36× by median (197 vs 83 ms), 2.13× by best CPU
+time; the import alone 2.03×. Goal not met.
 """
 
 from __future__ import annotations
