@@ -41,7 +41,7 @@ def serve_cmd(
 ) -> None:
     """Serve MCP on stdio (for a client that launches this command) or over HTTP with bearer tokens."""
     from ..mcp_server import serve_http, serve_stdio
-    from ..mcp_server.tokens import SCOPES
+    from ..mcp_server.scopes import SCOPES
     from ..mcp_server.transport import check_http_options
 
     try:

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..errors import InputError
 from ..store.base import Base, get_engine, session_factory
+from .scopes import SCOPES
 
-SCOPES = {"read": ["read"], "write": ["read", "write"]}
 PREFIX = "sophia_mcp_"
 CACHE_TTL_S = 5.0
 DEFAULT_RATE_PER_MIN = 600

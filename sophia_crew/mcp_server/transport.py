@@ -13,13 +13,16 @@ import threading
 import time
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mcp.server.auth.provider import AccessToken
 from mcp.server.auth.settings import AuthSettings
 
+from .scopes import SCOPES
 from .server import SophiaMCP, build_server
-from .tokens import TokenStore
+
+if TYPE_CHECKING:  # the token store (SQLAlchemy) loads only when HTTP is served
+    from .tokens import TokenStore
 
 log = logging.getLogger("sophia_crew.mcp")
 
@@ -175,7 +178,10 @@ def build_http_app(workspace: str | Path | None = None, *, host: str = "127.0.0.
             carries progress messages during a call, which the tools and kickoffs do not send.
         **kwargs: passed to FastMCP.
     """
-    store = store or TokenStore()
+    if store is None:
+        from .tokens import TokenStore
+
+        store = TokenStore()
     server = build_server(
         workspace, host=host, port=port, token_verifier=StoreTokenVerifier(store), stateless_http=stateless,
         json_response=json_response,
@@ -258,6 +264,8 @@ def serve_http(workspace: str | Path | None = None, *, host: str = "127.0.0.1", 
         _freeze_startup_heap()
         uvicorn.run(app, **options)
         return
+    from .tokens import TokenStore
+
     TokenStore()  # create the table once, before the workers race to
     with tempfile.TemporaryDirectory(prefix="sophia-mcp-") as tmp:
         os.environ[ENV_CONFIG] = json.dumps({
@@ -269,7 +277,5 @@ def serve_http(workspace: str | Path | None = None, *, host: str = "127.0.0.1", 
 
 def serve_stdio(workspace: str | Path | None = None, *, scope: str = "read") -> None:
     """Serve MCP over stdio (for a local client that starts ``sophia mcp serve``)."""
-    from .tokens import SCOPES
-
     _plain_logging("WARNING")  # stderr only: stdout carries the protocol
     build_server(workspace, local_scopes=set(SCOPES[scope])).run("stdio")
