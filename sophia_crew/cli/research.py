@@ -8,10 +8,9 @@ from typing import Annotated
 
 import typer
 
-from sophia_crew.engines.research.diff import diff_snapshots, render_changes
-from sophia_crew.engines.research.monitor import diff_saved_site, parse_day
-from sophia_crew.engines.research.snapshots import SnapshotStore
 from sophia_crew.errors import InputError, SophiaError
+
+from .common import fail
 
 app = typer.Typer(
     help="Competitive research: change monitoring between page snapshots.", no_args_is_help=True
@@ -47,6 +46,11 @@ def diff(
     ] = None,
 ) -> None:
     """Show structured changes (prices, tiers, features, jobs, news) between two snapshots."""
+    # imported here: the extraction stack (trafilatura, lxml) is not needed by every other sophia command
+    from sophia_crew.engines.research.diff import diff_snapshots, render_changes
+    from sophia_crew.engines.research.monitor import diff_saved_site, parse_day
+    from sophia_crew.engines.research.snapshots import SnapshotStore
+
     try:
         start, end = parse_day(from_, "--from"), parse_day(to, "--to")
         if target.startswith(("http://", "https://")):
@@ -69,8 +73,7 @@ def diff(
                         old, new = snap_store.pick(url, start, end)
                         changesets.append(diff_snapshots(old, new))
     except SophiaError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(getattr(exc, "exit_code", 1)) from None
+        fail(exc)
     if as_json:
         typer.echo(json.dumps([c.model_dump(mode="json") for c in changesets], indent=1, ensure_ascii=False))
     else:

@@ -40,6 +40,8 @@ def spy(name, *args, **kwargs):
 
 
 builtins.__import__ = spy
+from sophia_crew.cli import mcp as cli_mcp  # what 'sophia mcp serve' (stdio) imports before it builds the server
+from sophia_crew.mcp_server import serve_stdio
 from sophia_crew.mcp_server.server import build_server
 
 server = build_server()
