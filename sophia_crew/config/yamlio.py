@@ -37,28 +37,24 @@ class LinedYaml:
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _scalar(node: yaml.Node) -> Any:
-    """The value of a scalar (or key) node, as ``yaml.safe_load`` would construct it."""
-    return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
-
-
-def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
+def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], scalar) -> Any:
+    """The document's data, recording each key path's line; ``scalar`` constructs scalar and key values."""
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node)
+            key = scalar(key_node)
             child = (*loc, key)
             if key in out:
                 raise ConfigError(
                     f"{{path}}:{key_node.start_mark.line + 1}: {'.'.join(map(str, child))}: duplicate key"
                 )
             lines[child] = key_node.start_mark.line + 1
-            out[key] = _walk(value_node, child, lines)
+            out[key] = _walk(value_node, child, lines, scalar)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_walk(item, (*loc, i), lines) for i, item in enumerate(node.value)]
-    return _scalar(node)
+        return [_walk(item, (*loc, i), lines, scalar) for i, item in enumerate(node.value)]
+    return scalar(node)
 
 
 def load_yaml(path: Path) -> LinedYaml:
@@ -76,7 +72,9 @@ def load_yaml(path: Path) -> LinedYaml:
         raise ConfigError(f"{path}:{line}: (yaml): {problem}") from None
     lines: dict[Loc, int] = {}
     try:
-        data = _walk(node, (), lines) if node is not None else {}
+        # one constructor per document, as yaml.safe_load uses (values of scalar nodes, as it builds them)
+        scalar = yaml.constructor.SafeConstructor().construct_object
+        data = _walk(node, (), lines, scalar) if node is not None else {}
     except ConfigError as exc:
         raise ConfigError([p.replace("{path}", str(path)) for p in exc.problems]) from None
     return LinedYaml(path, data, lines)

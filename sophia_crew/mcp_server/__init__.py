@@ -20,9 +20,7 @@ _EXPORTS = {
     "TokenBuckets": "transport", "build_http_app": "transport", "serve_http": "transport", "serve_stdio": "transport",
 }
 
-__all__ = ["Caller", "RateLimitMiddleware", "SharedTokenBuckets", "SophiaMCP", "StoreTokenVerifier", "TokenBuckets",
-           "TokenInfo", "TokenStore", "build_http_app", "build_server", "crew_input_schema", "error_result", "serve_http",
-           "serve_stdio"]
+__all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str):
