@@ -133,6 +133,7 @@ def test_snowflake_5xx_exhausted_is_a_clear_error():
             warnings.simplefilter("ignore")
             with pytest.raises(IntegrationError, match="snowflake: .*timed out"):
                 wh.query("SELECT id FROM accounts")
+            wh.close()  # the login succeeded: the session stays open after the failed query
         assert len(server.seen("POST", "/queries/v1/query-request")) >= 2
 
 
