@@ -59,6 +59,18 @@ gone too, i.e. a columnar transcript (spans and counts as arrays) that every imp
 reports would read — a redesign of the shared CallTranscript model, not a change to this path.
 Same day after these, quiet machine (load 0.7), --repeats 15: 2.36× by median (197 vs 83 ms), 2.13× by best CPU
 time; the import alone 2.03×. Goal not met.
+
+Fourth look (2026-11-25, late; quiet machine, load 0.6, --repeats 7): 2.31× by median (180.6 vs 78.3 ms), 2.37× by
+best, 2.15× by best CPU time; the import alone 1.94×. Two more measurements, neither kept:
+  * the 44 calls spread over a pool of two threads (as the batch mode could do): 190 → 180 ms by median in the same
+    run; pyarrow already uses both cores for the parse and the GIL serialises the Python half;
+  * the alignment dynamic programme takes 9.7 ms in all for the 18 calls whose turn and run speakers differ
+    (31-147 turns each), 0.1-2.2 ms a call: too small and too sequential to vectorise with numpy.
+Per call the whole path costs ≈ 4 ms (import 3.4 + metrics 0.6). The ≈ 30 ms still between this and 2× are the
+per-utterance Python (Pydantic utterances, metrics loops, alignment). Removing them means a columnar
+CallTranscript that every importer, the scorecards, the mention finder and the reports would read — a second
+model of a call beside the one every other path uses, for 0.7 ms per call. Not done; the issue's goal is marked
+blocked on that trade-off (closing note of that session).
 """
 
 from __future__ import annotations
