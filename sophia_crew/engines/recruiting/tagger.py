@@ -19,6 +19,11 @@ per-kind O bias) scored 0.541 / 0.593 on fold 0 where the first tagger scored 0.
 C = 0.1 or 1.0 instead of 0.3 (0.601 / 0.691 and 0.592 / 0.693); for the value filter, gradient boosting
 instead of logistic regression (skills 0.615 vs 0.612, designation equal), the value's words as features
 (skills 0.599), its score rank in the resume and containment in another value (no change).
+Also tried, same 5-fold CV (whole parser, value filter at 0.4; current 0.602 / 0.707): word-cluster features
+from the static embedder (k-means of the train word types at k = 32 / 128 / 512, nearest centroid per token)
+0.605-0.607 / 0.699-0.702, designation worse in every variant (the static vectors group words by spelling:
+"tableau" sits by "table"); title-phrase features (distance to the nearest role noun in the field) 0.603 /
+0.704-0.705. Neither kept.
 """
 
 from __future__ import annotations
