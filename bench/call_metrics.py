@@ -66,10 +66,10 @@ best, 2.15× by best CPU time; the import alone 1.94×. Two more measurements, n
     run; pyarrow already uses both cores for the parse and the GIL serialises the Python half;
   * the alignment dynamic programme takes 9.7 ms in all for the 18 calls whose turn and run speakers differ
     (31-147 turns each), 0.1-2.2 ms a call: too small and too sequential to vectorise with numpy.
-Per call the whole path costs ≈ 4 ms (import 3.4 + metrics 0.6). The ≈ 30 ms still between this and 2× are the
-per-utterance Python (Pydantic utterances, metrics loops, alignment). Removing them means a columnar
-CallTranscript that every importer, the scorecards, the mention finder and the reports would read — a second
-model of a call beside the one every other path uses, for 0.7 ms per call. Not done; the issue's goal is marked
+Per call the whole path costs ≈ 4 ms (import 3.4 + metrics 0.6). The ≈ 25 ms between this and 2× (≈ 157 ms) lie
+in the ≈ 50 ms of per-utterance Python (Pydantic utterances, metrics loops, alignment). Removing them means a
+columnar CallTranscript that every importer, the scorecards, the mention finder and the reports would read — a
+second model of a call beside the one every other path uses, for ≈ 0.6 ms per call. Not done; the issue's goal is marked
 blocked on that trade-off (closing note of that session).
 """
 
