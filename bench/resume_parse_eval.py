@@ -4,13 +4,13 @@ Tags are stripped before parsing; the matching rules are documented in
 sophia_crew/engines/recruiting/evaluation.py (per-resume de-duplicated values; strict = equal after
 normalisation; lenient = equal or contained on word boundaries, full credit; partial = the SemEval-2013
 "partial" scheme, containment-only matches get half credit). Goal: lenient F1 >= 0.75 on skills and designation.
-Prints, in one run: the rule-based parser alone and with the learned span tagger (trained on the train split
-only, see sophia_crew/engines/recruiting/tagger_build.py), each under the current mapping (skills =
-profile.skills, designation = profile.titles) and the legacy one (raw vocabulary matches added to skills,
-designation = work-entry titles; see evaluation.predict); and the tagger without its value filter (stage 1
-alone at its own P(O) thresholds), to show what the filter does. The finalist was chosen by 5-fold
-cross-validation on the train split (figures in sophia_crew/engines/recruiting/tagger_build.py), never by
-this script's output.
+Prints, in one run: the rule-based parser alone; with stage 1 of the learned span tagger alone, without and
+with its value filter (the second is the fallback when the transformer cannot be loaded); and with the current
+tagger (stage 1 averaged with the fine-tuned transformer, see sophia_crew/engines/recruiting/tagger.py), under
+the current mapping (skills = profile.skills, designation = profile.titles) and the legacy one (raw vocabulary
+matches added to skills, designation = work-entry titles; see evaluation.predict). Everything was trained on
+the train split only and every choice made by 5-fold cross-validation on it (figures in tagger.py and
+tagger_build.py), never by this script's output.
 
     /work/venv/bin/python bench/resume_parse_eval.py [--split train]
 """
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from sophia_crew.engines.recruiting.evaluation import evaluate_all, load_dotin
-from sophia_crew.engines.recruiting.tagger import tagger, use_tagger
+from sophia_crew.engines.recruiting.tagger import stage_one, use_tagger
 from sophia_crew.engines.recruiting.tagger_build import THRESHOLDS
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "resumes_jobs" / "dotin_resume_ner"
@@ -41,16 +41,19 @@ def main() -> None:
     variants = (
         ("rules, legacy mapping (as first committed)", True, True),
         ("rules", True, False),
+        ("rules + stage-1 tagger without value filter", "unfiltered", False),
+        ("rules + stage-1 tagger + value filter (the fallback without the transformer)", "stage1", False),
         ("rules + tagger, legacy mapping", False, True),
-        ("rules + tagger without value filter", "unfiltered", False),
-        ("rules + tagger (current parser)", False, False),
+        ("rules + tagger: stage 1 averaged with the fine-tuned transformer (current parser)", False, False),
     )
-    shipped = tagger()
+    first = stage_one()
     for variant, off, legacy in variants:
-        if off == "unfiltered" and shipped is not None:
-            unfiltered = copy.copy(shipped)
+        if off == "unfiltered" and first is not None:
+            unfiltered = copy.copy(first)
             unfiltered.value_filter, unfiltered.o_threshold = None, dict(THRESHOLDS)
             use_tagger(unfiltered)
+        elif off == "stage1":
+            use_tagger(first)
         else:
             use_tagger(None, off=bool(off))
         t0 = time.perf_counter()

@@ -1,16 +1,28 @@
 """Learned resume span tagger: skills and job titles (designations) found token by token, then value by value.
 
 Stage 1: a multinomial logistic regression over hand-made token features (:mod:`.tagger_features`: word,
-shape, affixes, neighbours, line/segment/list-item layout, section heading, gazetteer hits) with BIO labels;
-a token joins a span when P(O) falls below a loose per-kind threshold. After clean-up (:meth:`Tagger._tidy`),
-stage 2 (:func:`.spans.keep_likely`) scores each distinct value found in the resume with a second, small
-logistic regression (how sure stage 1 was, how often the value is tagged vs. mentioned, gazetteers, section,
-list layout) and keeps the likely ones. Both stages are trained only on the TRAIN split of the dotin annotated
-resume corpus by :mod:`.tagger_build` (stage 2 on stage 1's out-of-fold output) and ship as
-``knowledge/recruiting/resume_tagger.json.gz``; scoring sums weight rows with numpy, so no scikit-learn at
-run time.
+shape, affixes, neighbours, line/segment/list-item layout, section heading, gazetteer hits) with BIO labels.
+Its label probabilities are averaged 50/50 with those of a fine-tuned all-MiniLM-L6-v2 token classifier
+(:mod:`.token_model`, int8 ONNX), and a token joins a span when the averaged P(O) falls below 0.6. Then
+clean-up (:meth:`Tagger._tidy`). Stage 1 alone (the fallback when the transformer cannot be loaded, or with
+``SOPHIA_RESUME_TAGGER=stage1``) decodes at looser thresholds and then runs stage 2
+(:func:`.spans.keep_likely`): a second, small logistic regression scores each distinct value found in the
+resume (how sure stage 1 was, how often the value is tagged vs. mentioned, gazetteers, section, list layout)
+and keeps the likely ones; after the ensemble it did not help. Everything is trained only on the TRAIN split
+of the dotin annotated resume corpus (:mod:`.tagger_build`, :mod:`.token_model_build`) and ships in
+``knowledge/recruiting/`` (``resume_tagger.json.gz``, ``resume_token_model/``); stage 1 sums weight rows with
+numpy, so no scikit-learn at run time.
 
-5-fold cross-validation on the train split (lenient F1 of the whole parser, skills / designation): first
+Whole-parser 5-fold CV on the train split (lenient F1, skills / designation; each fold's stage 1 and
+transformer trained on the other four folds): stage 1 + value filter 0.602 / 0.707; the ensemble at mix 0.5,
+P(O) < 0.6, 0.649 / 0.724 (mix 0.5 at 0.55 / 0.65: 0.645 / 0.711, 0.644 / 0.717; mix 0.6 at 0.55 / 0.6 /
+0.65: 0.649 / 0.714, 0.644 / 0.711, 0.639 / 0.710; first look on folds 0-2 over mix 0.4-0.7 and P(O)
+0.5-0.7 was as flat). The value filter refitted on the ensemble's out-of-fold output: candidates at 0.7,
+threshold 0.3 / 0.4 / 0.5: 0.645 / 0.718, 0.653 / 0.722, 0.651 / 0.712; candidates at 0.8: 0.632-0.648 /
+0.695-0.704; so no filter after the ensemble (+0.004 / -0.002 at best, below the +0.005 bar). Cost: about
+0.1-0.2 s per resume for the transformer on two cores, against 0.05 s for the rest of the parser.
+
+History of stage 1, same 5-fold CV (lenient F1 of the whole parser, skills / designation): first
 tagger 0.583 / 0.683; + list-item, wider-context, affix and document-position features 0.598 / 0.691;
 + splitting double titles 0.598 / 0.698; + the value filter 0.602 / 0.707 (by ``tagger_build --cv``, which tags
 the text as the parser sees it; there stage 1 alone scores 0.588 / 0.700; details in :mod:`.tagger_build`).
@@ -24,25 +36,17 @@ from the static embedder (k-means of the train word types at k = 32 / 128 / 512,
 0.605-0.607 / 0.699-0.702, designation worse in every variant (the static vectors group words by spelling:
 "tableau" sits by "table"); title-phrase features (distance to the nearest role noun in the field) 0.603 /
 0.704-0.705. Neither kept. Frozen all-MiniLM-L6-v2 token vectors added to the stage-1 features: token F1 on
-fold 0 0.551 -> 0.555 (skills), 0.681 -> 0.683 (titles), not worth 0.2 s per resume. The lead for next time:
-all-MiniLM-L6-v2 *fine-tuned* as a token classifier (3 epochs on the other four folds, torch on CPU, ~6-25
-minutes) and averaged 50/50 with stage 1's probabilities, at P(O) < 0.6 for both kinds (chosen on folds 0-1,
-confirmed on 2-4), gave token F1 on held-out folds 0-4: skills 0.613 / 0.657 / 0.633 / 0.667 / 0.638 (mean
-0.642) against 0.551 / 0.578 / 0.563 / 0.586 / 0.570 (0.570) for stage 1 at its thresholds, titles 0.728 / 0.740
-/ 0.740 / 0.776 / 0.754 (0.748) against 0.681 / 0.705 / 0.714 / 0.704 / 0.691 (0.699). Int8 ONNX (23 MB) keeps
-it only with per-channel weights (fold 3: 0.660 / 0.778 against fp32 0.667 / 0.776; per-tensor 0.637 / 0.769),
-~160 ms per resume in onnxruntime. Whole parser, lenient F1, the first two folds of ``tagger_build --cv``'s
-partition (transformers retrained on it): the ensemble alone at P(O) < 0.6 0.645 / 0.698 (skills / designation)
-against 0.599 / 0.671 for the shipped stage 1 + value filter and 0.585 / 0.659 for stage 1 alone; the value
-filter, refitted on the ensemble but from one other fold only, lowered it (0.630 / 0.647). Not shipped yet:
-all five folds, the filter and the thresholds must be settled by CV before the test split is looked at.
+fold 0 0.551 -> 0.555 (skills), 0.681 -> 0.683 (titles), not worth 0.2 s per resume. The transformer, before it
+shipped, by token F1 on held-out folds 0-4 of the train CVs: stage 1 at its thresholds 0.570 (skills, mean) /
+0.699 (titles), the 50/50 average 0.642 / 0.748, every fold better. Int8 ONNX keeps that only with
+per-channel weights (fold 3: 0.660 / 0.778 against fp32 0.667 / 0.776; per-tensor 0.637 / 0.769).
 """
 
 from __future__ import annotations
 
 import gzip
 import json
-import math
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -86,15 +90,19 @@ class Tagger:
         gazetteers: dict[str, list[str]],
         o_threshold: dict[str, float] | None = None,
         value_filter: dict | None = None,
+        token_model=None,
+        mix: float = 0.0,
     ):
         self.o_threshold = o_threshold or {"SKILL": 0.5, "TITLE": 0.5}
         self.value_filter = value_filter
+        self.token_model = token_model  # a .token_model.TokenModel (or anything with its probs method)
+        self.mix = mix  # the token model's share of the averaged probabilities
         self.weights = weights
         self.bias = bias
         self.gazetteer_terms = gazetteers
         self.gazetteers = {k: Gazetteer(v) for k, v in gazetteers.items()}
 
-    def _scores(self, feats: list[list[str]]) -> list[list[float]]:
+    def _scores(self, feats: list[list[str]]) -> np.ndarray:
         """Per-token label scores: bias plus the summed weight rows of the token's known features."""
         if getattr(self, "_matrix", None) is None:
             self._row = {name: i for i, name in enumerate(self.weights)}
@@ -107,8 +115,17 @@ class Tagger:
             starts.append(len(flat))
             flat.append(zero)
             flat += [i for i in map(row.get, f) if i is not None]
-        sums = np.add.reduceat(self._matrix[flat], starts, axis=0) + np.asarray(self.bias)
-        return sums.tolist()
+        return np.add.reduceat(self._matrix[flat], starts, axis=0) + np.asarray(self.bias)
+
+    def probabilities(self, text: str, toks: list[tuple[int, int, str]]) -> np.ndarray:
+        """(tokens, labels) probabilities: stage 1's softmax, averaged with the token model's when one is
+        attached (weight :attr:`mix`)."""
+        scores = self._scores(features(text, toks, self.gazetteers))
+        probs = np.exp(scores - scores.max(axis=1, keepdims=True))
+        probs /= probs.sum(axis=1, keepdims=True)
+        if self.token_model is not None and self.mix:
+            probs = (1 - self.mix) * probs + self.mix * self.token_model.probs(text, toks)
+        return probs
 
     def spans(self, text: str, o_threshold: dict[str, float] | None = None) -> list[Span]:
         """Skill and title spans in ``text`` in order of appearance.
@@ -123,7 +140,8 @@ class Tagger:
         toks = tokens(text)
         if not toks:
             return []
-        feats = features(text, toks, self.gazetteers)
+        probs = self.probabilities(text, toks)
+        tops = (probs[:, 1:].argmax(axis=1) + 1).tolist()
         out: list[Span] = []
         cur: list = []  # [kind, start, end, probs]
 
@@ -133,16 +151,12 @@ class Tagger:
                 out.append(Span(kind, s, e, text[s:e], sum(ps) / len(ps)))
                 cur.clear()
 
-        for (s, e, _), scores in zip(toks, self._scores(feats)):
-            peak = max(scores)
-            exps = [math.exp(x - peak) for x in scores]
-            z = sum(exps)
-            top = max(range(1, len(scores)), key=scores.__getitem__)
+        for (s, e, _), p, top in zip(toks, probs.tolist(), tops):
             label = LABELS[top]
-            if exps[0] / z >= threshold[label[2:]]:
+            if p[0] >= threshold[label[2:]]:
                 close()
                 continue
-            prob = exps[top] / z
+            prob = p[top]
             bio, kind = label.split("-")
             if bio == "I" and cur and cur[0] == kind and "\n" not in text[cur[2] : s]:
                 cur[2] = e
@@ -227,26 +241,43 @@ def use_tagger(tagger: Tagger | None, off: bool = False) -> None:
         _override.append(tagger)
 
 
-@lru_cache(maxsize=1)
-def _shipped() -> Tagger | None:
+@lru_cache(maxsize=2)
+def _load(with_token_model: bool) -> Tagger | None:
     path = knowledge_path("recruiting", ARTEFACT)
     if not path.is_file():
         return None
     try:
         data = json.loads(gzip.decompress(path.read_bytes()))
-        return Tagger(
+        model = Tagger(
             data["weights"],
             data["bias"],
             data["gazetteers"],
             data.get("o_threshold"),
             data.get("value_filter"),
         )
+        ensemble = data.get("token_model")
     except (OSError, ValueError, KeyError) as exc:
         raise ConfigError(f"{path}: cannot read the resume tagger: {exc}") from exc
+    if ensemble and with_token_model:
+        from .token_model import shipped
+
+        token_model = shipped()
+        if token_model is not None:
+            # The ensemble has thresholds (and a value filter, or none) of its own, chosen by CV with it.
+            model.token_model, model.mix = token_model, ensemble["mix"]
+            model.o_threshold, model.value_filter = ensemble["o_threshold"], ensemble.get("value_filter")
+    return model
+
+
+def stage_one() -> Tagger | None:
+    """The shipped stage 1 alone, at its own thresholds and with its value filter (the fallback)."""
+    return _load(False)
 
 
 def tagger() -> Tagger | None:
-    """The tagger in use: a cross-validation override, else the shipped one (None when not built)."""
+    """The tagger in use: a cross-validation override, else the shipped one (None when not built): stage 1
+    averaged with the transformer of :mod:`.token_model`, or stage 1 alone when ``SOPHIA_RESUME_TAGGER=stage1``
+    or the transformer cannot be loaded."""
     if _override:
         return None if _override[0] is _OFF else _override[0]
-    return _shipped()
+    return _load(os.environ.get("SOPHIA_RESUME_TAGGER", "").lower() != "stage1")

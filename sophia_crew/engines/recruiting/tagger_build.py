@@ -1,6 +1,6 @@
 """Build (and cross-validate) the resume span tagger from the TRAIN split of the dotin corpus only.
 
-    /work/venv/bin/python -m sophia_crew.engines.recruiting.tagger_build ZIP [--cv] [--out PATH]
+    /work/venv/bin/python -m sophia_crew.engines.recruiting.tagger_build ZIP [--cv [--token-models DIR]] [--out PATH]
 
 ZIP is ``545_cvs_train_v2.zip`` (dotin-inc/resume-dataset-NER-annotations, CC0). The test split is never read
 here. Gazetteer features are cross-fitted: each training document sees gazetteers built from the *other*
@@ -11,7 +11,10 @@ learns from output like the one it will see at run time. Building fits the token
 all), about 15 minutes on two cores.
 
 ``--cv`` reports 5-fold scores of the whole parser (evaluation rule of :mod:`.evaluation`) on the train split,
-with and without the value filter. Deterministic: fixed folds (document index mod 5), lbfgs solver.
+with and without the value filter; ``--token-models DIR`` adds the :data:`ENSEMBLE` with the transformer
+(DIR/f0 .. DIR/f4 from ``token_model_build --fold K``, trained on the same folds). Deterministic: fixed folds
+(document index mod 5), lbfgs solver. The artefact records the ensemble's settings; the transformer itself is
+built by :mod:`.token_model_build`.
 
 Cross-validated lenient F1 (skills / designation), train split, each variant against the one before:
 first tagger 0.583 / 0.683; + features (list items, context +-3, affixes, document position) 0.598 / 0.691;
@@ -57,6 +60,9 @@ THRESHOLDS = {"SKILL": 0.6, "TITLE": 0.8}
 CANDIDATES = {"SKILL": 0.8, "TITLE": 0.9}
 VALUE_C = 1.0
 VALUE_THRESHOLDS = {"SKILL": 0.4, "TITLE": 0.4}
+# The transformer ensemble (:mod:`.token_model`): its share of the averaged probabilities and the P(O)
+# thresholds it decodes at, chosen by the whole-parser CV of ``--cv --token-models DIR`` on the train split.
+ENSEMBLE = {"mix": 0.5, "o_threshold": {"SKILL": 0.6, "TITLE": 0.6}}
 _TAG_RE = re.compile(r'<label type="([^"]+)">|</label>|<\?xml[^>]*\?>|</?cv>')
 
 
@@ -268,13 +274,18 @@ def save(model: Tagger, path: Path, source: str) -> None:
         "gazetteers": model.gazetteer_terms,
         "o_threshold": model.o_threshold,
         "value_filter": model.value_filter,
+        "token_model": {**ENSEMBLE, "value_filter": None},
     }
     path.write_bytes(gzip.compress(json.dumps(data, separators=(",", ":"), sort_keys=True).encode(), mtime=0))
 
 
-def cross_validate(zip_path: Path, filter_grid=(0.35, 0.4, 0.45, 0.5)) -> None:
+def cross_validate(
+    zip_path: Path, filter_grid=(0.35, 0.4, 0.45, 0.5), token_models: Path | None = None
+) -> None:
     """5-fold lenient/strict scores of the full parser on the train split: the tagger alone (P(O) thresholds
-    :data:`THRESHOLDS`) and with the value filter at each threshold of ``filter_grid``.
+    :data:`THRESHOLDS`) and with the value filter at each threshold of ``filter_grid``; with ``token_models``
+    (a folder holding ``f0`` .. ``f4``, each built by ``token_model_build --fold k``), also the
+    :data:`ENSEMBLE` of each fold's stage 1 and transformer.
 
     Fold k is tagged by a model fitted on the other folds; its value filter is fitted on the out-of-fold
     output of the other folds' documents. (Those documents were tagged by models that had seen fold k, a
@@ -282,6 +293,7 @@ def cross_validate(zip_path: Path, filter_grid=(0.35, 0.4, 0.45, 0.5)) -> None:
     """
     from .evaluation import evaluate, load_dotin
     from .tagger import use_tagger
+    from .token_model import TokenModel
 
     docs = load_spans(zip_path)
     eval_docs = load_dotin(zip_path)
@@ -289,16 +301,22 @@ def cross_validate(zip_path: Path, filter_grid=(0.35, 0.4, 0.45, 0.5)) -> None:
     rows = value_rows(docs, models, spans)
     totals: dict = {}
     variants = [("tagger alone", None)] + [(f"+ value filter {t}", t) for t in filter_grid]
+    if token_models is not None:
+        variants.append((f"ensemble, mix {ENSEMBLE['mix']}", "ensemble"))
     for k in range(FOLDS):
         model = models[k]
         held_out = [d for j, d in enumerate(eval_docs) if j % FOLDS == k]
         for name, t in variants:
-            model.o_threshold = dict(THRESHOLDS if t is None else CANDIDATES)
-            model.value_filter = (
-                None
-                if t is None
-                else fit_value_filter([r for r in rows if r[0] % FOLDS != k], {"SKILL": t, "TITLE": t})
-            )
+            if t == "ensemble":
+                model.token_model, model.mix = TokenModel(token_models / f"f{k}"), ENSEMBLE["mix"]
+                model.o_threshold, model.value_filter = dict(ENSEMBLE["o_threshold"]), None
+            else:
+                model.o_threshold = dict(THRESHOLDS if t is None else CANDIDATES)
+                model.value_filter = (
+                    None
+                    if t is None
+                    else fit_value_filter([r for r in rows if r[0] % FOLDS != k], {"SKILL": t, "TITLE": t})
+                )
             use_tagger(model)
             for lenient in (False, True):
                 for etype, s in evaluate(held_out, lenient=lenient).items():
@@ -321,7 +339,8 @@ def main(argv: list[str]) -> None:
         raise InputError(f"{argv[0] if argv else '(no path)'}: dotin train zip not found")
     zip_path = Path(argv[0])
     if "--cv" in argv:
-        cross_validate(zip_path)
+        token_models = argv[argv.index("--token-models") + 1] if "--token-models" in argv else None
+        cross_validate(zip_path, token_models=Path(token_models) if token_models else None)
         return
     from sophia_crew.resources import knowledge_path
 
