@@ -40,6 +40,10 @@ fold 0 0.551 -> 0.555 (skills), 0.681 -> 0.683 (titles), not worth 0.2 s per res
 shipped, by token F1 on held-out folds 0-4 of the train CVs: stage 1 at its thresholds 0.570 (skills, mean) /
 0.699 (titles), the 50/50 average 0.642 / 0.748, every fold better. Int8 ONNX keeps that only with
 per-channel weights (fold 3: 0.660 / 0.778 against fp32 0.667 / 0.776; per-tensor 0.637 / 0.769).
+Tried after it shipped, fold 0 only: adding the 140 SkillSpan train postings (MIT; knowledge spans as skills,
+its skill spans and the words around role nouns left out of the loss, since it labels no titles) to the
+transformer's training data moved the whole-parser fold-0 figures 0.629 / 0.665 -> 0.634 / 0.664, too little
+to train the other folds for.
 """
 
 from __future__ import annotations
