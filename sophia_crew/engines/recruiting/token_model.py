@@ -46,6 +46,14 @@ def words_of(text: str, toks: list[tuple[int, int, str]]) -> tuple[list[str], li
     return words, pos
 
 
+def window_starts(n: int) -> list[int]:
+    """First piece of each window over ``n`` word pieces: every STRIDE, plus one flush with the end."""
+    starts = list(range(0, max(n - WINDOW, 0) + 1, STRIDE))
+    if starts[-1] + WINDOW < n:
+        starts.append(n - WINDOW)
+    return starts
+
+
 class TokenModel:
     """Per-token label probabilities from the fine-tuned transformer."""
 
@@ -91,9 +99,7 @@ class TokenModel:
         ids, word_ids = enc.ids, enc.word_ids
         n = len(ids)
         if n:
-            starts = list(range(0, max(n - WINDOW, 0) + 1, STRIDE))
-            if starts[-1] + WINDOW < n:
-                starts.append(n - WINDOW)
+            starts = window_starts(n)
             window_probs = [self._window(ids[s : s + WINDOW]) for s in starts]
             piece_probs = np.zeros((n, 5))
             best = np.full(n, -1)

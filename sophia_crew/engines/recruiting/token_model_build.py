@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .tagger import LABELS
 from .tagger_build import FOLDS, bio, load_spans, train_docs
-from .token_model import FOLDER, LINE_BREAK, MODEL_FILE, STRIDE, TOKENIZER_FILE, WINDOW
+from .token_model import FOLDER, MODEL_FILE, TOKENIZER_FILE, WINDOW, window_starts, words_of
 
 BATCH = 16
 
@@ -45,16 +45,10 @@ def examples(zip_path: Path) -> list[tuple[int, list[str], list[str]]]:
             continue
         _, text, spans = doc
         toks, labels = bio(text, spans)
-        words: list[str] = []
-        labs: list[str] = []
-        prev = 0
-        for (s, e, t), label in zip(toks, labels):
-            if words and "\n" in text[prev:s]:
-                words.append(LINE_BREAK)
-                labs.append("O")
-            words.append(t)
-            labs.append(label)
-            prev = e
+        words, pos = words_of(text, toks)
+        labs = ["O"] * len(words)
+        for p, label in zip(pos, labels):
+            labs[p] = label
         out.append((j % FOLDS, words, labs))
     return out
 
@@ -68,10 +62,9 @@ def _windows(tok, words: list[str], labels: list[str], cls: int, sep: int) -> li
         if w is not None and w not in seen:
             seen.add(w)
             lab[k] = LABELS.index(labels[w])
-    starts = list(range(0, max(len(ids) - WINDOW, 0) + 1, STRIDE))
-    if starts[-1] + WINDOW < len(ids):
-        starts.append(len(ids) - WINDOW)
-    return [([cls, *ids[s : s + WINDOW], sep], [-100, *lab[s : s + WINDOW], -100]) for s in starts]
+    return [
+        ([cls, *ids[s : s + WINDOW], sep], [-100, *lab[s : s + WINDOW], -100]) for s in window_starts(len(ids))
+    ]
 
 
 def train(zip_path: Path, out: Path, fold: int | None = None, epochs: int = 5, lr: float = 5e-5) -> Path:
