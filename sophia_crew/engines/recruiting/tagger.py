@@ -23,8 +23,8 @@ The settings were chosen with 3 epochs, where the ensemble scored 0.648 / 0.723 
 folds 0-2 over mix 0.4-0.7 and P(O) 0.5-0.7 was as flat. The value filter refitted on the ensemble's
 out-of-fold output (3 epochs): candidates at 0.7, threshold 0.3 / 0.4 / 0.5: 0.645 / 0.718, 0.653 / 0.722,
 0.651 / 0.712; candidates at 0.8: 0.632-0.648 / 0.695-0.704; so no filter after the ensemble (+0.004 /
--0.002 at best, below the +0.005 bar; not re-checked with 5 epochs). Cost: about 0.1-0.2 s per resume for
-the transformer on two cores, against 0.05 s for the rest of the parser.
+-0.002 at best, below the +0.005 bar; not re-checked with 5 epochs). Cost, on the dotin test CVs on two cores: the
+whole parser takes 0.11 s per resume with the transformer and 0.05 s without it.
 
 History of stage 1, same 5-fold CV (lenient F1 of the whole parser, skills / designation): first
 tagger 0.583 / 0.683; + list-item, wider-context, affix and document-position features 0.598 / 0.691;
