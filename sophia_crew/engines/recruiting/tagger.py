@@ -204,6 +204,12 @@ class Tagger:
         ]
         return [part for sp in kept for part in _split_roles(sp)]
 
+    def use_token_model(self, token_model, ensemble: dict) -> None:
+        """Average with ``token_model`` at ``ensemble["mix"]``, decoding at the ensemble's own thresholds and
+        value filter (or none), which cross-validation chose for the pair."""
+        self.token_model, self.mix = token_model, ensemble["mix"]
+        self.o_threshold, self.value_filter = dict(ensemble["o_threshold"]), ensemble.get("value_filter")
+
     def gazetteer_sets(self) -> dict[str, frozenset[str]]:
         """Gazetteer terms per name ("skill", "title", "curated") as sets, built once."""
         sets = getattr(self, "_sets", None)
@@ -271,9 +277,7 @@ def _load(with_token_model: bool) -> Tagger | None:
 
         token_model = shipped()
         if token_model is not None:
-            # The ensemble has thresholds (and a value filter, or none) of its own, chosen by CV with it.
-            model.token_model, model.mix = token_model, ensemble["mix"]
-            model.o_threshold, model.value_filter = ensemble["o_threshold"], ensemble.get("value_filter")
+            model.use_token_model(token_model, ensemble)
     return model
 
 

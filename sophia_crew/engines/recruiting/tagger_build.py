@@ -308,8 +308,7 @@ def cross_validate(
         held_out = [d for j, d in enumerate(eval_docs) if j % FOLDS == k]
         for name, t in variants:
             if t == "ensemble":
-                model.token_model, model.mix = TokenModel(token_models / f"f{k}"), ENSEMBLE["mix"]
-                model.o_threshold, model.value_filter = dict(ENSEMBLE["o_threshold"]), None
+                model.use_token_model(TokenModel(token_models / f"f{k}"), ENSEMBLE)
             else:
                 model.o_threshold = dict(THRESHOLDS if t is None else CANDIDATES)
                 model.value_filter = (
