@@ -117,5 +117,5 @@ def test_missing_or_broken_model_files_name_the_file(tmp_path):
     (tmp_path / "model.int8.onnx").write_bytes(b"not an onnx graph")
     vocab = knowledge_path("recruiting", FOLDER) / "tokenizer.json"
     (tmp_path / "tokenizer.json").write_bytes(vocab.read_bytes())
-    with pytest.raises(ConfigError, match="cannot load the resume token model"):
+    with pytest.raises(ConfigError, match="cannot load the token model"):
         TokenModel(tmp_path)

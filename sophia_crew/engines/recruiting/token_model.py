@@ -1,4 +1,5 @@
-"""Fine-tuned all-MiniLM-L6-v2 token classifier for resume spans (int8 ONNX): the tagger's second opinion.
+"""Fine-tuned all-MiniLM-L6-v2 token classifiers (int8 ONNX): the resume tagger's second opinion, and the
+requirement-phrase model of job descriptions (:mod:`.jd_spans`), which runs the same way.
 
 The model labels the same tokens as the stage-1 logistic of :mod:`.tagger` (BIO over SKILL / TITLE, label
 order :data:`.tagger.LABELS`) and :class:`.tagger.Tagger` averages the two probability tables. It was
@@ -55,18 +56,18 @@ def window_starts(n: int) -> list[int]:
 
 
 class TokenModel:
-    """Per-token label probabilities from the fine-tuned transformer."""
+    """Per-token label probabilities from a fine-tuned transformer (its label count read from the model)."""
 
     def __init__(self, folder: Path, threads: int = 2):
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
         except ImportError as exc:  # pragma: no cover - both come with chromadb, a core dependency
-            raise ConfigError(f"the resume token model needs onnxruntime and tokenizers: {exc}") from exc
+            raise ConfigError(f"the token models need onnxruntime and tokenizers: {exc}") from exc
         model, vocab = folder / MODEL_FILE, folder / TOKENIZER_FILE
         for path in (model, vocab):
             if not path.is_file():
-                raise ConfigError(f"{path}: resume token model file missing")
+                raise ConfigError(f"{path}: token model file missing")
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         opts.log_severity_level = 3
@@ -74,14 +75,15 @@ class TokenModel:
             self._session = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
             self._tok = Tokenizer.from_file(str(vocab))
         except Exception as exc:  # onnxruntime and tokenizers raise their own exception types
-            raise ConfigError(f"{folder}: cannot load the resume token model: {exc}") from exc
+            raise ConfigError(f"{folder}: cannot load the token model: {exc}") from exc
         self._tok.no_truncation()
         self._tok.no_padding()
         self._cls = self._tok.token_to_id("[CLS]")
         self._sep = self._tok.token_to_id("[SEP]")
+        self.n_labels = int(self._session.get_outputs()[0].shape[-1])
 
     def _window(self, pieces: list[int]) -> np.ndarray:
-        """(len(pieces), 5) probabilities for one window. One window per run: dynamic int8 quantisation scales
+        """(len(pieces), labels) probabilities for one window. One window per run: dynamic int8 quantisation scales
         a run's activations by the range of the whole run, so batched windows would sway each other."""
         ids = np.array([[self._cls, *pieces, self._sep]], np.int64)
         logits = self._session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0, 1:-1]
@@ -89,10 +91,10 @@ class TokenModel:
         return ex / ex.sum(axis=-1, keepdims=True)
 
     def probs(self, text: str, toks: list[tuple[int, int, str]]) -> np.ndarray:
-        """(len(toks), 5) label probabilities; a token the word-piece vocabulary cannot encode gets 0.2
-        each."""
+        """(len(toks), labels) probabilities; a token the word-piece vocabulary cannot encode gets the same
+        probability for every label."""
         words, pos = words_of(text, toks)
-        out = np.full((len(words), 5), 0.2)
+        out = np.full((len(words), self.n_labels), 1.0 / self.n_labels)
         if not words:
             return out[:0]
         enc = self._tok.encode(words, is_pretokenized=True, add_special_tokens=False)
@@ -101,7 +103,7 @@ class TokenModel:
         if n:
             starts = window_starts(n)
             window_probs = [self._window(ids[s : s + WINDOW]) for s in starts]
-            piece_probs = np.zeros((n, 5))
+            piece_probs = np.zeros((n, self.n_labels))
             best = np.full(n, -1)
             for k, s in enumerate(starts):
                 m = min(WINDOW, n - s)

