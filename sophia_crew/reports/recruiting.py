@@ -23,6 +23,7 @@ from .base import ReportBase, md_cell
 _ACTION = re.compile(r"\b(rejected|rejecting|disqualified|eliminated|declined|auto-?reject\w*|screened out)\b", re.IGNORECASE)
 _FOR_HUMAN = re.compile(r"\b(human|suggest\w*|recommend\w*|consider|review)\b", re.IGNORECASE)
 _STATUS = {"met": "met", "partial": "partial", "missing": "**missing**"}
+_SHOWN = {"met": "shown", "partial": "in part", "missing": "not shown"}
 _SUB = ("must_have_skills", "nice_to_have", "semantic", "experience", "education")
 
 
@@ -108,7 +109,9 @@ class ScreeningReport(ReportBase):
         out = [f"## Shortlist: {s.job_title}", "",
                f"Seniority {s.seniority}, {s.remote}; {s.candidates_scored} candidates scored.", "",
                f"- **Must-have:** {', '.join(s.must_haves) or 'none stated'}",
-               f"- **Nice-to-have:** {', '.join(s.nice_to_haves) or 'none stated'}", "",
+               f"- **Nice-to-have:** {', '.join(s.nice_to_haves) or 'none stated'}",
+               *([f"- **Also named (competencies; evidence only, not scored):** {', '.join(s.competencies)}"]
+                 if s.competencies else []), "",
                ("| # | Candidate | Score | Must-have | Nice-to-have | Semantic | Experience | Education | "
                 "Recommendation (for a human) |"),
                "|---|---|---:|---:|---:|---:|---:|---:|---|"]
@@ -198,7 +201,8 @@ class ScreeningReport(ReportBase):
                 "years or degree drops that component). Skills: met 1, partial 0.5 (a word of the skill only), "
                 "missing 0. Semantic: similarity of the redacted resume to the job text from a local embedding "
                 "model. Experience: years / required years, capped at 1. Education: 1 at the required level, "
-                "0.5 one below. Languages are evidence only, not scored."), "",
+                "0.5 one below. Languages and competencies (requirement phrases outside the skills vocabulary) are "
+                "evidence only, not scored."), "",
                "| Component | Weight |", "|---|---:|"]
         out += [f"| {k.replace('_', ' ')} | {v:.2f} |" for k, v in self.weights.items()]
         return out + [""]
@@ -225,10 +229,16 @@ def _fmt(value: float | None) -> str:
 def _evidence_md(rank: int, m: MatchResult) -> list[str]:
     out = [f"### {rank}. {m.candidate_id}: {m.score:.1f} / 100", "", f"*{m.recommendation}*", "",
            "| Requirement | Must/nice | Status | Evidence in the redacted resume |", "|---|---|---|---|"]
-    for e in sorted(m.evidence, key=lambda e: (not e.must_have, e.status == "met")):
+    scored = [e for e in m.evidence if e.kind != "competency"]
+    for e in sorted(scored, key=lambda e: (not e.must_have, e.status == "met")):
         evidence = f"“{md_cell(e.snippet)}”" if e.snippet else ""
         same = re.fullmatch(r"(.+), written as '(.+)'", e.note)
         if e.note and not (same and same.group(1).casefold() == same.group(2).casefold()):
             evidence = f"{evidence} ({md_cell(e.note)})" if evidence else md_cell(e.note)
         out.append(f"| {e.requirement} | {'must' if e.must_have else 'nice'} | {_STATUS[e.status]} | {evidence} |")
+    comp = [e for e in m.evidence if e.kind == "competency"]
+    if comp:
+        out += ["", ("*Competencies the job names (not scored: matched by words only; confirm in the interview):* "
+                     + "; ".join(f"{e.requirement}: {_SHOWN[e.status]}"
+                                 + (f" (“{md_cell(e.snippet[:120])}”)" if e.snippet else "") for e in comp))]
     return out + [""]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from sophia_crew.engines.recruiting import (
     AdverseImpactReport,
@@ -185,6 +185,9 @@ class JobShortlist(BaseModel):
     remote: str
     must_haves: list[str]
     nice_to_haves: list[str]
+    competencies: list[str] = Field(
+        default_factory=list, description="requirement phrases outside the skills vocabulary: evidence only, not scored"
+    )
     candidates_scored: int
     shortlist: list[MatchResult]
     not_shortlisted: list[RankedCandidate]
@@ -249,8 +252,11 @@ def rank_candidates(job: str, resumes: str, top_k: int = 5) -> CandidateRanking:
         ranked = shortlist(sm, ji, len(screening.profiles))
         out.append(JobShortlist(
             job_id=jr.job_id, job_title=jr.title, seniority=jr.seniority, remote=jr.remote,
-            must_haves=[_requirement_label(r) for r in jr.requirements if r.must_have],
-            nice_to_haves=[_requirement_label(r) for r in jr.requirements if not r.must_have],
+            must_haves=[_requirement_label(r) for r in jr.requirements if r.must_have and r.kind != "competency"],
+            nice_to_haves=[_requirement_label(r) for r in jr.requirements
+                           if not r.must_have and r.kind != "competency"],
+            competencies=[r.value + ("" if r.must_have else " (nice)") for r in jr.requirements
+                          if r.kind == "competency"],
             candidates_scored=len(ranked), shortlist=ranked[:top_k],
             not_shortlisted=[RankedCandidate(rank=i, candidate_id=m.candidate_id, score=m.score,
                                              recommendation=m.recommendation)

@@ -37,8 +37,14 @@ def test_kit_probes_gaps_first(fixtures_dir):
 
 
 def test_strong_candidate_gets_verification_questions(fixtures_dir):
-    _, _match, kit = _kit(fixtures_dir, "ana_ruiz.txt")
-    assert all(q.focus == "verify" for q in kit.questions)
+    _, match, kit = _kit(fixtures_dir, "ana_ruiz.txt")
+    status = {e.requirement: (e.kind, e.status) for e in match.evidence}
+    scored = [q for q in kit.questions if status.get(q.requirement, ("", ""))[0] != "competency"]
+    assert scored and all(q.focus == "verify" for q in scored)
+    # competencies the resume does not show in full are probed, before the verification questions
+    comp = [q for q in kit.questions if status.get(q.requirement, ("", ""))[0] == "competency"]
+    assert comp and all((q.focus == "probe_gap") == (status[q.requirement][1] != "met") for q in comp)
+    assert kit.questions.index(comp[0]) < kit.questions.index(scored[0])
 
 
 def test_scorecard_template(fixtures_dir):

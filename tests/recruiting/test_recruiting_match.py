@@ -75,7 +75,11 @@ def test_evidence_met_partial_missing_with_snippets(setup):
     assert status["Bachelor's degree"].status == "partial"  # associate degree, one level below
     assert "for a human" in chris.recommendation
     ana = shortlist(sm, 0, 1)[0]
-    assert all(e.status == "met" for e in ana.evidence)
+    assert all(e.status == "met" for e in ana.evidence if e.kind != "competency")
+    # the JD's phrases outside the vocabulary are evidence for the reviewer, never scored or counted as gaps
+    comp = [e for e in ana.evidence if e.kind == "competency"]
+    assert comp and all("not scored" in e.note for e in comp)
+    assert ana.recommendation == "suggest interview (a human decides)"
     snippet = next(e.snippet for e in ana.evidence if e.requirement == "MEDDIC")
     assert "Ran MEDDIC qualification" in snippet
 

@@ -1,4 +1,5 @@
-"""Entity-level evaluation of the resume parser on the dotin annotated-resume corpus (used by bench and tests).
+"""Entity-level evaluation of the resume parser on the dotin annotated-resume corpus, and span-level evaluation of
+JD requirement phrases on the Green et al. test set (used by bench and tests).
 
 Matching rule (documented, applied per resume): gold and predicted values of one entity type are each
 de-duplicated after normalisation (lower case, whitespace collapsed, outer punctuation trimmed).
@@ -16,6 +17,7 @@ the parser outputs values with their source line.
 
 from __future__ import annotations
 
+import csv
 import html
 import re
 import zipfile
@@ -24,6 +26,7 @@ from datetime import date
 from pathlib import Path
 
 from . import dates
+from .jd_spans import requirement_spans
 from .parse_resume import companies_in, parse_resume_text
 from .skills import vocabulary
 
@@ -171,3 +174,60 @@ def evaluate_all(
                 score.n_pred += len(p)
                 score.n_gold += len(g)
     return out
+
+
+# -- job-description requirement spans (Green et al., LREC 2022, CoNLL-style CSV) ---------------------------
+
+
+def load_green(path: Path, tags: tuple[str, ...] = ("Skill",)) -> list[tuple[list[str], set[tuple[int, int]]]]:
+    """(words, gold token spans of the given entity types) per sentence of a green_jd_skill_entities CSV."""
+    rows: dict[str, list[tuple[str, str]]] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            rows.setdefault(r["sentence_id"], []).append((r["word"], r["tag"]))
+    out = []
+    for toks in rows.values():
+        spans, start, kind = set(), None, None
+        for i, (_, tag) in enumerate([*toks, ("", "O")]):
+            if start is not None and tag != f"I-{kind}":
+                spans.add((start, i))
+                start = None
+            if tag.startswith("B-") and tag[2:] in tags:
+                start, kind = i, tag[2:]
+        out.append(([w for w, _ in toks], spans))
+    return out
+
+
+def jd_token_spans(words: list[str], kinds: tuple[str, ...] = ("skill", "knowledge")) -> set[tuple[int, int]]:
+    """Token spans of the requirement phrases :func:`.jd_spans.requirement_spans` finds in the joined words."""
+    text, offsets = "", []
+    for w in words:
+        text += " " if text else ""
+        offsets.append((len(text), len(text) + len(w)))
+        text += w
+    spans = set()
+    for a, b, kind in requirement_spans(text):
+        idx = [i for i, (x, y) in enumerate(offsets) if x < b and y > a]
+        if idx and kind in kinds:
+            spans.add((idx[0], idx[-1] + 1))
+    return spans
+
+
+def evaluate_jd_spans(
+    data: list[tuple[list[str], set[tuple[int, int]]]], kinds: tuple[str, ...] = ("skill", "knowledge")
+) -> dict[str, Score]:
+    """Micro-averaged span scores: "exact" (same token span) and "overlap" (any shared token, one-to-one)."""
+    exact, overlap = Score(), Score()
+    for words, gold in data:
+        pred = jd_token_spans(words, kinds)
+        for s in (exact, overlap):
+            s.n_pred += len(pred)
+            s.n_gold += len(gold)
+        exact.tp += len(pred & gold)
+        left = sorted(gold)
+        for p in sorted(pred):
+            g = next((g for g in left if p[0] < g[1] and g[0] < p[1]), None)
+            if g is not None:
+                left.remove(g)
+                overlap.tp += 1
+    return {"exact": exact, "overlap": overlap}

@@ -35,7 +35,9 @@ def interview_kit(
     """Questions per requirement (technical + behavioural) with what a good answer shows, and a scorecard.
 
     With a match, partial/missing requirements come first with a gap-probing question; met ones get one
-    verification question. Without a match, every must-have gets both kinds.
+    verification question. Without a match, every must-have gets both kinds. Within each group the scored
+    requirements (skills, experience, education) come before competencies, must-haves first; competencies
+    get one behavioural question (a gap probe when the resume does not show them).
 
     Args:
         job: analysed job.
@@ -47,7 +49,8 @@ def interview_kit(
     vocab = vocabulary()
     questions: list[InterviewQuestion] = []
     gaps, verified = [], []
-    for r in sorted(job.requirements, key=lambda r: (not r.must_have,)):
+    # scored requirements first (they explain the score), then competencies; must-haves first within each
+    for r in sorted(job.requirements, key=lambda r: (r.kind == "competency", not r.must_have)):
         key = f"{r.value} experience" if r.kind == "experience" else r.value
         (gaps if status.get(key) in ("partial", "missing") else verified).append((r, status.get(key)))
     for r, st in gaps + verified:
@@ -90,6 +93,17 @@ def interview_kit(
                     good_answer_shows=item["good"],
                 )
             )
+        elif r.kind == "competency":
+            item = bank["competency"]["gap_probe" if st == "missing" else "behavioural"]
+            questions.append(
+                InterviewQuestion(
+                    requirement=r.value,
+                    kind="behavioural",
+                    focus=focus,
+                    question=item["q"].format(phrase=r.value),
+                    good_answer_shows=item["good"],
+                )
+            )
         elif r.kind == "education":
             item = bank["education"]["technical"]
             questions.append(
@@ -124,7 +138,7 @@ def scorecard(job: JobRequirements) -> Scorecard:
     cats = tpl["categories"]
     attrs, seen = [], set()
     for r in job.requirements:
-        if r.kind in ("skill", "experience", "education") and r.value not in seen:
+        if r.kind in ("skill", "experience", "education", "competency") and r.value not in seen:
             seen.add(r.value)
             name = r.value if r.kind != "experience" else f"{r.value} experience"
             attrs.append(

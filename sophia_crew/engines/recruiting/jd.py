@@ -1,4 +1,10 @@
-"""Job description → JobRequirements: must-have vs nice-to-have skills, years, education, location, seniority."""
+"""Job description → JobRequirements: must-have vs nice-to-have skills, years, education, location, seniority.
+
+Skills come from the skills vocabulary (so they match resumes by canonical name and synonyms); every other
+requirement phrase the JD-span model (:mod:`.jd_spans`) finds in a requirement sentence ("managing a busy
+kitchen team", "food hygiene") becomes a ``competency``: reported with evidence and asked about in the
+interview kit, not scored (word overlap cannot tell whether a resume shows it).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from pathlib import Path
 
 from sophia_crew.errors import InputError
 
+from .jd_spans import requirement_spans
 from .models import JobRequirements, Requirement, Snippet
 from .parse_resume import _COUNTRIES, _LEVEL, DEGREE_RE, _languages
 from .readers import read_document
@@ -47,12 +54,6 @@ _SENIORITY = [
     ("senior", r"\b(?:senior|sr\.?)\b"),
     ("junior", r"\b(?:junior|jr\.?|entry[- ]level|graduate)\b"),
 ]
-_SPAN_TRIGGERS = re.compile(
-    r"\b(?:experience (?:in|with|of)|knowledge of|understanding of|proficiency (?:in|with)|proficient (?:in|with)|"
-    r"ability to|able to|skills? in|expertise in|familiarity with|track record (?:of|in)|responsible for|"
-    r"background in|will be|you will|responsibilities include|include|including)\s+",
-    re.IGNORECASE,
-)
 
 
 def analyze_job(path: str | Path, job_id: str | None = None) -> JobRequirements:
@@ -127,7 +128,8 @@ def analyze_job_text(text: str, job_id: str = "job", source: str = "") -> JobReq
                     old.must_have, old.source = True, _sent
 
         hits = find_skills(sent)
-        langs = [m.group(0) for m in re.finditer(rf"\b(?:{'|'.join(_language_names())})\b", sent)]
+        lang_spans = list(re.finditer(rf"\b(?:{'|'.join(_language_names())})\b", sent))
+        langs = [m.group(0) for m in lang_spans]
         if langs:
             if len(langs) > 1 and re.search(r"\bor\b", sent):
                 add("language", " or ".join(langs), alternatives=langs)
@@ -161,21 +163,42 @@ def analyze_job_text(text: str, job_id: str = "job", source: str = "") -> JobReq
             or re.search(r"experience|background|track record", sent, re.IGNORECASE)
         ):
             add("experience", f"{years.group(1)}+ years", years=float(years.group(1)))
-        for m in DEGREE_RE.finditer(sent):
-            if (
-                len(m.group(1)) <= 3
-                and "." not in m.group(1)
-                and not re.match(r"\s*(?:in|or|degree)", sent[m.end() :])
-            ):
-                continue
+        degrees = [
+            m
+            for m in DEGREE_RE.finditer(sent)
+            if len(m.group(1)) > 3 or "." in m.group(1) or re.match(r"\s*(?:in|or|degree)", sent[m.end() :])
+        ]
+        if degrees:
+            m = degrees[0]
             level = next((lv for pat, lv in _LEVEL if re.search(pat, m.group(1).lower())), 0)
             name = clean(m.group(1))
             add("education", name if "degree" in name.lower() or level < 2 else f"{name} degree", level=level)
-            break
         for m in re.finditer(
             r"\b(?:based in|located in|location:?)\s+([A-Z][\w .,]+?)(?:[.;(]|$| or | and )", sent
         ):
             locations.append(Snippet(value=clean(m.group(1)), source=sent))
+        covered = [(years.start(), years.end())] if years else []
+        for m in degrees:  # a degree with its field ("Bachelor's degree in business") is the education requirement
+            field = re.match(r"\s+(?:in|of)\s+[^;.()]+", sent[m.end() :])
+            covered.append((m.start(), m.end() + (field.end() if field else 0)))
+        covered += [
+            m.span()
+            for h in hits
+            for term in {h.surface, h.name}
+            for m in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", sent, re.IGNORECASE)
+        ]
+        covered += [(m.start(), m.end()) for m in lang_spans]
+        examples = [m.span() for m in re.finditer(r"\([^()]*\)", sent)]
+        for a, b, _ in requirement_spans(sent):
+            phrase = _balanced(clean(sent[a:b]))
+            # a phrase holding a vocabulary skill, language, degree or years is already a requirement; one
+            # inside brackets is an example of the phrase before it ("finance buyers (CFO, controller)")
+            if (
+                _is_phrase(phrase)
+                and not any(x < b and a < y for x, y in covered)
+                and not any(x <= a and b <= y for x, y in examples)
+            ):
+                add("competency", phrase)
     grouped_alts = {
         a
         for r in reqs
@@ -233,33 +256,18 @@ def _language_names() -> frozenset[str]:
     return frozenset(_languages())
 
 
-def requirement_spans(sentence: str) -> list[tuple[int, int]]:
-    """Character spans of requirement phrases in one JD sentence (used for span-level evaluation).
+def _balanced(phrase: str) -> str:
+    """The phrase without what lies beyond an unmatched bracket ("gRPC) and event contracts" → "and event
+    contracts" → "event contracts"), keeping the longer side."""
+    for op, cl in ("()", "[]"):
+        if phrase.count(op) != phrase.count(cl):
+            cut = phrase.find(cl) if phrase.count(cl) > phrase.count(op) else phrase.rfind(op)
+            left, right = phrase[:cut], phrase[cut + 1 :]
+            phrase = max(left, right, key=len).strip()
+    return re.sub(r"^(?:and|or|with|of|the|a|an)\s+|\s+(?:and|or|with|of|the|a|an)$", "", phrase).strip(" ,;:")
 
-    A span is a vocabulary skill mention, or the phrase after a trigger such as "experience in",
-    "ability to" or "knowledge of", up to the next clause break.
-    """
-    spans = []
-    for m in _SPAN_TRIGGERS.finditer(sentence):
-        start = m.end()
-        end_m = re.search(
-            r"[.;:()]|,\s+(?:and|or|but|as|while|with)\b|\s(?:to ensure|in order|so that|which|who)\b",
-            sentence[start:],
-        )
-        end = start + (end_m.start() if end_m else len(sentence) - start)
-        if end - start > 2:
-            spans.append((start, end))
-    # Duty phrases led by a gerund ("managing all aspects of the kitchen; training new staff").
-    for m in re.finditer(r"(?:^|[;:]\s*|,\s+|\band\s+)((?:[A-Z]?[a-z]{3,}ing)\s+[^;:,.()]{3,80})", sentence):
-        s0, e0 = m.start(1), m.end(1)
-        cut = re.search(
-            r"\s(?:to ensure|in order|so that|which|who|as required|in the|within)\b", sentence[s0:e0]
-        )
-        e0 = s0 + cut.start() if cut else e0
-        if not any(a < e0 and s0 < b for a, b in spans):
-            spans.append((s0, e0))
-    for hit in find_skills(sentence):
-        i = sentence.find(hit.surface)
-        if i >= 0 and not any(s <= i < e for s, e in spans):
-            spans.append((i, i + len(hit.surface)))
-    return sorted(spans)
+
+def _is_phrase(phrase: str) -> bool:
+    """A requirement phrase worth listing: 1-12 words with a word of three or more letters."""
+    n = len(phrase.split())
+    return 1 <= n <= 12 and bool(re.search(r"[^\W\d_]{3,}", phrase))

@@ -15,7 +15,10 @@ education          0.08    1 if the highest degree level ≥ required, 0.5 one l
 =================  ======  ==========================================================================
 
 The semantic part always embeds the redacted resume text (names, contacts, gender and age cues removed), so a
-redacted and an unredacted profile get the same score. Language requirements are reported as evidence but not scored. Components a job does not specify (no nice-to-haves, no years, no degree) drop out of both sums.
+redacted and an unredacted profile get the same score. Language requirements and competencies (requirement
+phrases outside the skills vocabulary, matched by words only) are reported as evidence but not scored, and a
+missing competency is not listed as a gap in the recommendation. Components a job does not specify (no
+nice-to-haves, no years, no degree) drop out of both sums.
 Every recommendation is a suggestion for a human reviewer; nothing here rejects anyone.
 """
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -30,7 +34,8 @@ from sophia_crew.errors import InputError
 
 from .embed import Embedder, default_embedder
 from .fairness import redact_text
-from .models import CandidateProfile, Evidence, JobRequirements, MatchResult
+from .models import CandidateProfile, Evidence, JobRequirements, MatchResult, Requirement
+from .skills import line_at
 
 WEIGHTS = {
     "must_have_skills": 0.45,
@@ -40,6 +45,13 @@ WEIGHTS = {
     "education": 0.08,
 }
 _STOP = {"and", "of", "the", "in", "for", "skills", "management", "data", "software", "apache"}
+_SUFFIX = re.compile(r"(?:ing|ed|(?:(?<=ss)|(?<=sh)|(?<=ch)|(?<=[xz]))es|(?<![su])s)$")
+# words that do not tell one requirement phrase from another ("strong ability to work with ...")
+_PHRASE_FILLER = frozenset(
+    "the and for with from that this are was have will our you your all any own who can other such into "
+    "ability able experience experienced knowledge understanding strong excellent good great proven solid "
+    "skills skill work working demonstrated proficiency proficient familiarity familiar related relevant".split()
+)
 
 
 @dataclass
@@ -64,6 +76,44 @@ def _required_years(job: JobRequirements) -> float:
 
 def _required_level(job: JobRequirements) -> int:
     return max((r.level or 0 for r in job.requirements if r.kind == "education" and r.must_have), default=0)
+
+
+def _content_words(text: str) -> set[str]:
+    """Lower-case words of 3+ characters outside :data:`_PHRASE_FILLER`, plural and -ing/-ed endings cut
+    ("pipelines" → "pipeline", "managing" → "manag", "managed" → "manag")."""
+    words = re.findall(r"[a-z][a-z0-9+#]{2,}", text.lower())
+    return {_SUFFIX.sub("", w) if len(w) > 4 else w for w in words if w not in _PHRASE_FILLER}
+
+
+@lru_cache(maxsize=2048)  # explain() meets each resume once per job
+def _content_lines(text: str) -> list[tuple[str, set[str]]]:
+    return [(ln.strip(), _content_words(ln)) for ln in text.splitlines() if ln.strip()]
+
+
+def _competency_evidence(r: Requirement, text: str, lines: list[tuple[str, set[str]]]) -> Evidence:
+    """A competency is met when the resume has the phrase itself, partial when one resume line holds at
+    least half of its content words and at least two (all of them for a one- or two-word phrase; the line
+    with most is quoted), else missing; never scored."""
+    phrase = " ".join(r.value.lower().split())
+    words = _content_words(phrase)
+    pattern = r"\s+".join(re.escape(w) for w in phrase.split())
+    found = re.search(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE)
+    status, snippet, note = "missing", "", "not scored; confirm in the interview"
+    if found:
+        status, snippet = "met", line_at(text, found.start())
+    elif words and lines:
+        line, have = max(lines, key=lambda lw: len(words & lw[1]))
+        if len(words & have) >= min(len(words), max(2, -(-len(words) // 2))):
+            status, snippet = "partial", line[:200]
+            note = f"{len(words & have)} of {len(words)} words of the phrase in one line; " + note
+    return Evidence(
+        requirement=r.value,
+        kind="competency",
+        must_have=r.must_have,
+        status=status,
+        snippet=snippet,
+        note=note,
+    )
 
 
 def _content(cand: CandidateProfile) -> str:
@@ -153,6 +203,7 @@ def explain(sm: ScoreMatrix, ci: int, ji: int) -> MatchResult:
     hits = {s.name: s for s in cand.skills}
     tokens_text = cand.text.lower()
     evidence: list[Evidence] = []
+    lines = _content_lines(cand.text) if any(r.kind == "competency" for r in job.requirements) else []
     for r in job.requirements:
         if r.kind == "skill":
             hit = next((hits[a] for a in (r.alternatives or [r.value]) if a in hits), None)
@@ -231,6 +282,8 @@ def explain(sm: ScoreMatrix, ci: int, ji: int) -> MatchResult:
                     note="not scored; confirm in the interview",
                 )
             )
+        elif r.kind == "competency":
+            evidence.append(_competency_evidence(r, cand.text, lines))
         elif r.kind == "education":
             best = max(cand.education, key=lambda e: e.level, default=None)
             lv = best.level if best else 0
@@ -249,7 +302,10 @@ def explain(sm: ScoreMatrix, ci: int, ji: int) -> MatchResult:
         k: (None if np.isnan(v[ci, ji]) else round(float(v[ci, ji]) * 100, 1)) for k, v in sm.parts.items()
     }
     score = round(float(sm.score[ci, ji]), 1)  # float32 → the 1-decimal value the matrix holds
-    missing_must = [e.requirement for e in evidence if e.must_have and e.status == "missing"]
+    # competencies are matched by words only: shown as evidence, never counted as gaps
+    missing_must = [
+        e.requirement for e in evidence if e.must_have and e.status == "missing" and e.kind != "competency"
+    ]
     if score >= 70 and not missing_must:
         rec = "suggest interview (a human decides)"
     elif score >= 50:

@@ -89,7 +89,9 @@ class CandidateProfile(BaseModel):
 class Requirement(BaseModel):
     """One requirement of a job, with the sentence it came from."""
 
-    kind: Literal["skill", "experience", "education", "location", "language", "certification"]
+    kind: Literal[
+        "skill", "experience", "education", "location", "language", "certification", "competency"
+    ] = Field(description="competency: a requirement phrase outside the skills vocabulary (not scored)")
     value: str
     alternatives: list[str] = Field(
         default_factory=list, description="skills any one of which satisfies it ('A or B')"
