@@ -109,7 +109,9 @@ def test_interview_kit_asks_about_competencies():
     kit = interview_kit(jr, m, max_questions=30)
     stock = [q for q in kit.questions if q.requirement == "stock control"]
     assert stock and stock[0].focus == "probe_gap" and "does not show" in stock[0].question
-    assert "stock control" in {a.name for a in kit.scorecard.attributes}
+    rated = [a.name for a in kit.scorecard.attributes]
+    assert "stock control" in rated and not any("vegan" in a for a in rated)  # nice-to-haves are not rated
+    assert rated.index("Communication") < rated.index("stock control")  # scored requirements first
 
 
 def test_missing_model_reads_jds_by_vocabulary_only(tmp_path, monkeypatch, caplog):

@@ -133,12 +133,17 @@ def interview_kit(
 
 
 def scorecard(job: JobRequirements) -> Scorecard:
-    """Greenhouse-style scorecard: one attribute per requirement plus fixed traits, 1-4 ratings, overall call."""
+    """Greenhouse-style scorecard: one attribute per scored requirement and per must-have competency, plus fixed
+    traits; 1-4 ratings and an overall call."""
     tpl = _scorecard_template()
     cats = tpl["categories"]
     attrs, seen = [], set()
-    for r in job.requirements:
-        if r.kind in ("skill", "experience", "education", "competency") and r.value not in seen:
+    # scored requirements in the job's order, then the must-have competencies (nice-to-have ones are asked
+    # about in the kit but not rated: a card of 30 attributes is not filled in)
+    rated = [r for r in job.requirements if r.kind in ("skill", "experience", "education")]
+    rated += [r for r in job.requirements if r.kind == "competency" and r.must_have]
+    for r in rated:
+        if r.value not in seen:
             seen.add(r.value)
             name = r.value if r.kind != "experience" else f"{r.value} experience"
             attrs.append(
