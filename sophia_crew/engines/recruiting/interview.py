@@ -55,66 +55,32 @@ def interview_kit(
         (gaps if status.get(key) in ("partial", "missing") else verified).append((r, status.get(key)))
     for r, st in gaps + verified:
         focus = "probe_gap" if st in ("partial", "missing") else "verify"
+
+        def ask(kind: str, item: dict, _r=r, _focus=focus, **fmt) -> None:
+            questions.append(
+                InterviewQuestion(
+                    requirement=_r.value,
+                    kind=kind,
+                    focus=_focus,
+                    question=item["q"].format(**fmt),
+                    good_answer_shows=item["good"].format(**fmt),
+                )
+            )
+
         if r.kind == "skill":
             cat = vocab.category.get(r.value, "default")
             sets = bank["skill"]["category"].get(cat, bank["skill"]["category"]["default"])
             if focus == "probe_gap":
-                gp = bank["skill"]["partial_probe" if st == "partial" else "gap_probe"]
-                questions.append(
-                    InterviewQuestion(
-                        requirement=r.value,
-                        kind="behavioural",
-                        focus=focus,
-                        question=gp["q"].format(skill=r.value),
-                        good_answer_shows=gp["good"].format(skill=r.value),
-                    )
-                )
+                ask("behavioural", bank["skill"]["partial_probe" if st == "partial" else "gap_probe"], skill=r.value)
             # Gaps: probe + technical; verified with a match: one question; no match: both kinds.
-            kinds = ["technical"] if match else ["technical", "behavioural"]
-            for kind in kinds:
-                item = sets[kind][0]
-                questions.append(
-                    InterviewQuestion(
-                        requirement=r.value,
-                        kind=kind,
-                        focus=focus,
-                        question=item["q"].format(skill=r.value),
-                        good_answer_shows=item["good"].format(skill=r.value),
-                    )
-                )
+            for kind in ["technical"] if match else ["technical", "behavioural"]:
+                ask(kind, sets[kind][0], skill=r.value)
         elif r.kind == "experience":
-            item = bank["experience"]["behavioural"]
-            questions.append(
-                InterviewQuestion(
-                    requirement=r.value,
-                    kind="behavioural",
-                    focus=focus,
-                    question=item["q"].format(years=r.value),
-                    good_answer_shows=item["good"],
-                )
-            )
+            ask("behavioural", bank["experience"]["behavioural"], years=r.value)
         elif r.kind == "competency":
-            item = bank["competency"]["gap_probe" if st == "missing" else "behavioural"]
-            questions.append(
-                InterviewQuestion(
-                    requirement=r.value,
-                    kind="behavioural",
-                    focus=focus,
-                    question=item["q"].format(phrase=r.value),
-                    good_answer_shows=item["good"],
-                )
-            )
+            ask("behavioural", bank["competency"]["gap_probe" if st == "missing" else "behavioural"], phrase=r.value)
         elif r.kind == "education":
-            item = bank["education"]["technical"]
-            questions.append(
-                InterviewQuestion(
-                    requirement=r.value,
-                    kind="technical",
-                    focus=focus,
-                    question=item["q"].format(degree=r.value),
-                    good_answer_shows=item["good"],
-                )
-            )
+            ask("technical", bank["education"]["technical"], degree=r.value)
     general = bank["general"][0]
     questions = questions[: max_questions - 1] + [
         InterviewQuestion(
