@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sophia_crew.errors import InputError
 
-from .jd_spans import requirement_spans
+from .jd_spans import requirement_spans, trim
 from .models import JobRequirements, Requirement, Snippet
 from .parse_resume import _COUNTRIES, _LEVEL, DEGREE_RE, _languages
 from .readers import read_document
@@ -264,7 +264,7 @@ def _balanced(phrase: str) -> str:
             cut = phrase.find(cl) if phrase.count(cl) > phrase.count(op) else phrase.rfind(op)
             left, right = phrase[:cut], phrase[cut + 1 :]
             phrase = max(left, right, key=len).strip()
-    return re.sub(r"^(?:and|or|with|of|the|a|an)\s+|\s+(?:and|or|with|of|the|a|an)$", "", phrase).strip(" ,;:")
+    return trim(phrase)
 
 
 def _is_phrase(phrase: str) -> bool:
