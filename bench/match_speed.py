@@ -4,6 +4,10 @@ Resumes and jobs are synthesised from the fixture (and demo, when present) resum
 random subset of vocabulary skills, shifted dates and its own id, so no two texts are identical.
 
     /work/venv/bin/python bench/match_speed.py
+
+2026-11-26, quiet machine: 2.04 s after the model loads (scoring 1.28 s, top-10 with evidence 0.76 s: the
+demo JDs now carry up to 18 competencies each, which the evidence step matches line by line; 1.70 s before).
+Parsing 46.8 ms per synthetic resume; analysing the 50 JDs 2.8 s (the JD-span model runs once per sentence).
 """
 
 from __future__ import annotations
