@@ -191,11 +191,13 @@ def analyze_job_text(text: str, job_id: str = "job", source: str = "") -> JobReq
         examples = [m.span() for m in re.finditer(r"\([^()]*\)", sent)]
         for a, b, _ in requirement_spans(sent):
             phrase = _balanced(clean(sent[a:b]))
-            # a phrase holding a vocabulary skill, language, degree or years is already a requirement; one
-            # inside brackets is an example of the phrase before it ("finance buyers (CFO, controller)")
+            # a phrase holding a vocabulary skill, language, degree or years is already a requirement, and so
+            # is a lone word right beside one ("structured" before "sales methodology"); a phrase inside
+            # brackets is an example of the phrase before it ("finance buyers (CFO, controller)")
+            near = 2 if len(phrase.split()) == 1 else 0  # one space between
             if (
                 _is_phrase(phrase)
-                and not any(x < b and a < y for x, y in covered)
+                and not any(x < b + near and a - near < y for x, y in covered)
                 and not any(x <= a and b <= y for x, y in examples)
             ):
                 add("competency", phrase)
