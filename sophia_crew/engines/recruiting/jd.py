@@ -177,30 +177,8 @@ def analyze_job_text(text: str, job_id: str = "job", source: str = "") -> JobReq
             r"\b(?:based in|located in|location:?)\s+([A-Z][\w .,]+?)(?:[.;(]|$| or | and )", sent
         ):
             locations.append(Snippet(value=clean(m.group(1)), source=sent))
-        covered = [(years.start(), years.end())] if years else []
-        for m in degrees:  # a degree with its field ("Bachelor's degree in business") is the education requirement
-            field = re.match(r"\s+(?:in|of)\s+[^;.()]+", sent[m.end() :])
-            covered.append((m.start(), m.end() + (field.end() if field else 0)))
-        covered += [
-            m.span()
-            for h in hits
-            for term in {h.surface, h.name}
-            for m in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", sent, re.IGNORECASE)
-        ]
-        covered += [(m.start(), m.end()) for m in lang_spans]
-        examples = [m.span() for m in re.finditer(r"\([^()]*\)", sent)]
-        for a, b, _ in requirement_spans(sent):
-            phrase = _balanced(clean(sent[a:b]))
-            # a phrase holding a vocabulary skill, language, degree or years is already a requirement, and so
-            # is a lone word right beside one ("structured" before "sales methodology"); a phrase inside
-            # brackets is an example of the phrase before it ("finance buyers (CFO, controller)")
-            near = 2 if len(phrase.split()) == 1 else 0  # one space between
-            if (
-                _is_phrase(phrase)
-                and not any(x < b + near and a - near < y for x, y in covered)
-                and not any(x <= a and b <= y for x, y in examples)
-            ):
-                add("competency", phrase)
+        for phrase in _competencies(sent, [years, *degrees, *lang_spans], hits):
+            add("competency", phrase)
     grouped_alts = {
         a
         for r in reqs
@@ -256,6 +234,43 @@ def _header_locations(text: str) -> list[Snippet]:
 @lru_cache(maxsize=1)
 def _language_names() -> frozenset[str]:
     return frozenset(_languages())
+
+
+def _competencies(sent: str, found: list, hits: list) -> list[str]:
+    """Requirement phrases of one sentence that are not already requirements.
+
+    ``found`` holds the sentence's regex matches for years, degrees and languages; ``hits`` holds its
+    vocabulary skills. A phrase holding any of them is already a requirement. So is a lone word right beside
+    one ("structured" before "sales methodology"). A degree counts with its field ("Bachelor's degree in
+    business, economics"). A phrase inside brackets is an example of the phrase before it ("finance buyers
+    (CFO, controller)").
+    """
+    covered = []
+    for m in found:
+        if m is None:
+            continue
+        end = m.end()
+        if m.re is DEGREE_RE and (field := re.match(r"\s+(?:in|of)\s+[^;.()]+", sent[end:])):
+            end += field.end()
+        covered.append((m.start(), end))
+    covered += [
+        m.span()
+        for h in hits
+        for term in {h.surface, h.name}
+        for m in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", sent, re.IGNORECASE)
+    ]
+    examples = [m.span() for m in re.finditer(r"\([^()]*\)", sent)]
+    out = []
+    for a, b, _ in requirement_spans(sent):
+        phrase = _balanced(clean(sent[a:b]))
+        near = 2 if len(phrase.split()) == 1 else 0  # one space between
+        if (
+            _is_phrase(phrase)
+            and not any(x < b + near and a - near < y for x, y in covered)
+            and not any(x <= a and b <= y for x, y in examples)
+        ):
+            out.append(phrase)
+    return out
 
 
 def _balanced(phrase: str) -> str:
