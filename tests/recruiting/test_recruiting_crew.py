@@ -138,6 +138,12 @@ def test_offline_markdown_and_json_are_written_and_useful(offline):
                for r in offline.report.recommendations)
     data = json.loads(js.read_text(encoding="utf-8"))
     assert data["report"]["shortlists"][0]["shortlist"][0]["score"] == offline.report.shortlists[0].shortlist[0].score
+    # Competencies (JD phrases outside the skills vocabulary) are shown as evidence but never called gaps
+    comps = {e.requirement for s in offline.report.shortlists for m in s.shortlist for e in m.evidence
+             if e.kind == "competency" and e.must_have and e.status == "missing"}
+    assert comps and "Also named (competencies" in text and "Competencies the job names" in text
+    gap_lines = [r for r in offline.report.recommendations if "check " in r or "no evidence of" in r]
+    assert gap_lines and not any(c in r for c in comps for r in gap_lines)
 
 
 def test_agents_never_see_a_candidates_identity(offline):
