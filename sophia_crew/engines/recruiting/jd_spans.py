@@ -15,18 +15,14 @@ Measured on the Green et al. (LREC 2022) job-description test set, which the mod
 
 from __future__ import annotations
 
-import logging
 import re
 from functools import lru_cache
 
 import numpy as np
 
-from sophia_crew.errors import ConfigError
 from sophia_crew.resources import knowledge_path
 
-from .token_model import TokenModel
-
-log = logging.getLogger(__name__)
+from .token_model import TokenModel, load_or_warn
 
 FOLDER = "jd_span_model"
 LABELS = ("O", "B-SKILL", "I-SKILL", "B-KNOW", "I-KNOW")
@@ -101,10 +97,7 @@ def _edge(word: str) -> bool:
 @lru_cache(maxsize=1)
 def shipped() -> TokenModel | None:
     """The packaged model, or None (with a warning) when its files or runtime are missing."""
-    try:
-        return TokenModel(knowledge_path("recruiting", FOLDER))
-    except ConfigError as exc:
-        log.warning(
-            "job descriptions are read without the requirement-phrase model (vocabulary only): %s", exc
-        )
-        return None
+    return load_or_warn(
+        knowledge_path("recruiting", FOLDER),
+        "job descriptions are read without the requirement-phrase model (vocabulary only)",
+    )

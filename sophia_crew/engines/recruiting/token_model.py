@@ -123,10 +123,16 @@ class TokenModel:
 
 @lru_cache(maxsize=1)
 def shipped() -> TokenModel | None:
-    """The packaged model, or None (with a warning) when its files or runtime are missing."""
-    folder = knowledge_path("recruiting", FOLDER)
+    """The packaged resume model, or None (with a warning) when its files or runtime are missing."""
+    return load_or_warn(
+        knowledge_path("recruiting", FOLDER), "resume tagger runs without its transformer (lower accuracy)"
+    )
+
+
+def load_or_warn(folder: Path, without: str) -> TokenModel | None:
+    """The model in ``folder``, or None after logging ``without`` (what runs instead) and the reason."""
     try:
         return TokenModel(folder)
     except ConfigError as exc:
-        log.warning("resume tagger runs without its transformer (lower accuracy): %s", exc)
+        log.warning("%s: %s", without, exc)
         return None
